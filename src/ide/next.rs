@@ -1,0 +1,253 @@
+//! The next meeting: its date, its skeleton with the open loops carried over, and where it
+//! goes. `next` on the command line and the "Start next 1:1" action make this same edit.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::diagnostics::longest_ordered_run;
+use super::edit::TextEdit;
+use crate::model::{FileId, ItemRef, Loop, Series, Workspace};
+use crate::text::line_ending;
+
+/// What starting the next 1:1 does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextMeeting {
+    pub date: NaiveDate,
+    /// Edits to existing files: the skeleton (for a running doc) and ids added to the
+    /// origins of carried loops.
+    pub edits: Vec<TextEdit>,
+    /// A new file, for a series of one-meeting files.
+    pub new_file: Option<(PathBuf, String)>,
+    /// How many open loops were carried over.
+    pub carried: usize,
+}
+
+/// Why there is no next meeting to add.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextError {
+    /// The file is over `maxFileBytes` and was not analysed.
+    TooLarge,
+    /// The new one-meeting file would overwrite an existing one.
+    Exists(PathBuf),
+}
+
+impl std::fmt::Display for NextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NextError::TooLarge => write!(
+                f,
+                "the file is larger than maxFileBytes and is not analysed"
+            ),
+            NextError::Exists(p) => write!(f, "{} already exists", p.display()),
+        }
+    }
+}
+
+/// The date of the next meeting: one cadence after the newest, or today if that is later.
+pub fn next_date(ws: &Workspace, series: &Series) -> NaiveDate {
+    match series.newest() {
+        Some(m) => series.cadence.after(ws.meeting(m).date).max(ws.today),
+        None => ws.today,
+    }
+}
+
+/// Whether a running doc lists its meetings newest first.
+pub fn is_newest_first(ws: &Workspace, file: FileId) -> bool {
+    let dates: Vec<NaiveDate> = ws
+        .file(file)
+        .parsed
+        .meetings
+        .iter()
+        .map(|m| m.date)
+        .collect();
+    longest_ordered_run(&dates, true).len() > longest_ordered_run(&dates, false).len()
+}
+
+/// The next meeting of the series of `file`.
+pub fn next_meeting(ws: &Workspace, file: FileId) -> Result<NextMeeting, NextError> {
+    let f = ws.file(file);
+    if f.too_large {
+        return Err(NextError::TooLarge);
+    }
+    let series = ws.series_of(file);
+    let date = next_date(ws, series);
+    let one_meeting = f.parsed.one_meeting;
+    let new_path = one_meeting.then(|| new_file_path(ws, file, date));
+    let nl = line_ending(&f.text);
+    let into = if new_path.is_some() { None } else { Some(file) };
+    let (agenda, mut edits, carried) = carried_items(ws, series, into);
+
+    if let Some(path) = new_path {
+        if ws.file_by_path(&path).is_some() {
+            return Err(NextError::Exists(path));
+        }
+        let mut text = String::new();
+        if let Some(with) = f
+            .parsed
+            .front_matter
+            .as_ref()
+            .and_then(|fm| fm.with.as_ref())
+        {
+            text.push_str(&format!("---{nl}with: {with}{nl}---{nl}"));
+        }
+        let title = f
+            .parsed
+            .headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.slice(&f.text));
+        if let Some(title) = title {
+            text.push_str(&format!("# {title}{nl}{nl}"));
+        }
+        text.push_str(&sections(2, &agenda, nl));
+        return Ok(NextMeeting {
+            date,
+            edits,
+            new_file: Some((path, text)),
+            carried,
+        });
+    }
+
+    let skeleton = format!("## {date}{nl}{nl}{}", sections(3, &agenda, nl));
+    let text = &f.text;
+    let edit = match f.parsed.meetings.first() {
+        Some(first) if is_newest_first(ws, file) => {
+            TextEdit::insert(file, first.range.start, format!("{skeleton}{nl}"))
+        }
+        _ => {
+            // One blank line between the last line and the new heading.
+            let lead = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
+                String::new()
+            } else if text.ends_with('\n') || text.ends_with('\r') {
+                nl.to_string()
+            } else {
+                nl.repeat(2)
+            };
+            TextEdit::insert(file, text.len(), format!("{lead}{skeleton}"))
+        }
+    };
+    edits.push(edit);
+    Ok(NextMeeting {
+        date,
+        edits,
+        new_file: None,
+        carried,
+    })
+}
+
+fn sections(level: usize, agenda: &[String], nl: &str) -> String {
+    let hashes = "#".repeat(level);
+    let mut s = format!("{hashes} Agenda{nl}");
+    for line in agenda {
+        s.push_str(line);
+        s.push_str(nl);
+    }
+    s.push_str(&format!("{nl}{hashes} Notes{nl}{nl}{hashes} Actions{nl}"));
+    s
+}
+
+/// The agenda lines carrying every open loop over (newest first), and the edits that give
+/// ids to origins that have none. `into` is the file the lines go to (`None`: a new file).
+pub fn carried_items(
+    ws: &Workspace,
+    series: &Series,
+    into: Option<FileId>,
+) -> (Vec<String>, Vec<TextEdit>, usize) {
+    let mut open: Vec<&Loop> = series.loops.iter().filter(|l| l.is_open()).collect();
+    open.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
+    let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
+    let mut lines = Vec::new();
+    let mut edits = Vec::new();
+    for l in &open {
+        let (line, edit) = carry_line(ws, l.origin, into, &mut taken);
+        lines.push(line);
+        edits.extend(edit);
+    }
+    (lines, edits, open.len())
+}
+
+/// One carried-over agenda line for a loop's origin, and the edit adding an id to the origin
+/// when it has none.
+pub fn carry_line(
+    ws: &Workspace,
+    origin: ItemRef,
+    into: Option<FileId>,
+    taken: &mut HashSet<String>,
+) -> (String, Option<TextEdit>) {
+    let item = ws.item(origin);
+    let (id, edit) = match &item.id {
+        Some(id) => (id.name.clone(), None),
+        None => {
+            let id = fresh_id(ws.item_text(origin), taken);
+            let edit = TextEdit::insert(origin.file, item.first_line.end, format!(" ^{id}"));
+            (id, Some(edit))
+        }
+    };
+    let link = if into == Some(origin.file) {
+        format!("[[#^{id}]]")
+    } else {
+        format!("[[{}#^{id}]]", ws.file(origin.file).link_name())
+    };
+    let text = carried_text(ws.item_text(origin));
+    (format!("- [ ] {text} {link}"), edit)
+}
+
+/// An item's first line without its id, dates and references.
+fn carried_text(text: &str) -> String {
+    static STRIP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*\^[A-Za-z0-9-]+\s*$|\s*(?:✅|📅)\x{FE0F}?\s*\d{4}-\d{2}-\d{2}|\s*\[(?:completion|due)::\s*\d{4}-\d{2}-\d{2}\]|\s*\bdue::?\s*\d{4}-\d{2}-\d{2}|\s*\[\[[^\]]*#\^[A-Za-z0-9-]+[^\]]*\]\]").unwrap()
+    });
+    let t = STRIP.replace_all(text, "");
+    let t = t.trim();
+    if t.is_empty() {
+        "(follow up)".to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// A new block id from the first words of `text`, unique among `taken` (and added to it).
+pub fn fresh_id(text: &str, taken: &mut HashSet<String>) -> String {
+    let words: Vec<String> = carried_text(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .take(4)
+        .collect();
+    let mut base = words.join("-");
+    if base.len() > 32 {
+        base.truncate(32);
+        base = base.trim_end_matches('-').to_string();
+    }
+    if base.is_empty() {
+        base = "loop".into();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+/// For a one-meeting file: its name with the new date in place of its date.
+fn new_file_path(ws: &Workspace, file: FileId, date: NaiveDate) -> PathBuf {
+    let series = ws.series_of(file);
+    let newest = series.newest().map_or(file, |m| m.file);
+    let path = &ws.file(newest).path;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rest = match crate::syntax::iso_date_at_start(&name) {
+        Some((_, len)) => name[len..].to_string(),
+        None => ".1on1.md".to_string(),
+    };
+    path.with_file_name(format!("{date}{rest}"))
+}

@@ -1,0 +1,205 @@
+//! Loops: what to circle back on. An item opens a loop when it is an open task or feedback
+//! received; items that reference a loop belong to it; a loop is closed when any of its
+//! items is done, cancelled or carries a done date, and stale when it is open and its last
+//! activity is longer ago than stale-after.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::{ItemRef, Series, Workspace};
+use crate::config::FEEDBACK;
+use crate::syntax::SectionKind;
+
+/// A loop of a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LoopId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoopState {
+    Open,
+    Stale,
+    Closed,
+}
+
+/// Something to circle back on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    pub id: LoopId,
+    /// The item that opened it.
+    pub origin: ItemRef,
+    /// Every item of the loop in date order, the origin included.
+    pub items: Vec<ItemRef>,
+    /// Its origin is feedback received.
+    pub feedback: bool,
+    /// The date of the origin's meeting.
+    pub opened: NaiveDate,
+    /// The latest meeting date among its items.
+    pub last_activity: NaiveDate,
+    /// When it was closed: the earliest done date, or the meeting date of the first item
+    /// that closed it.
+    pub closed_on: Option<NaiveDate>,
+    pub state: LoopState,
+}
+
+impl Loop {
+    pub fn is_open(&self) -> bool {
+        self.state != LoopState::Closed
+    }
+
+    /// Days since the last activity.
+    pub fn age_days(&self, today: NaiveDate) -> i64 {
+        (today - self.last_activity).num_days()
+    }
+}
+
+/// Whether an item is feedback received: any top-level item of a Feedback section, or an
+/// item tagged `#feedback` outside the agenda.
+pub fn is_feedback_received(ws: &Workspace, r: ItemRef) -> bool {
+    let file = ws.file(r.file);
+    let item = file.parsed.item(r.item);
+    if item.meeting.is_none() {
+        return false;
+    }
+    match item.section {
+        SectionKind::Feedback => item.parent.is_none() || has_feedback_tag(ws, r),
+        SectionKind::Agenda => false,
+        _ => has_feedback_tag(ws, r),
+    }
+}
+
+fn has_feedback_tag(ws: &Workspace, r: ItemRef) -> bool {
+    let file = ws.file(r.file);
+    file.parsed
+        .item(r.item)
+        .tags
+        .iter()
+        .any(|&t| super::theme_of(&file.parsed.tags[t as usize].name) == FEEDBACK)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    Visiting,
+    Done,
+}
+
+/// The loops of a series and the loop of each item.
+pub(super) fn build(
+    ws: &Workspace,
+    series: &Series,
+) -> (Vec<Loop>, HashMap<ItemRef, super::LoopId>) {
+    // Items of dated meetings in date order; only they open or join loops.
+    let mut order: Vec<ItemRef> = Vec::new();
+    for m in &series.meetings {
+        order.extend(
+            ws.file(m.file)
+                .parsed
+                .meeting_items(m.meeting)
+                .map(|(i, _)| ItemRef {
+                    file: m.file,
+                    item: i,
+                }),
+        );
+    }
+    let index: HashMap<ItemRef, usize> = order.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    // What each item references, in order, among the items that take part.
+    let targets: Vec<Vec<usize>> = order
+        .iter()
+        .map(|r| {
+            ws.item(*r)
+                .refs
+                .iter()
+                .filter_map(|&k| series.targets.get(&(r.file, k))?.as_ref().ok())
+                .filter_map(|t| index.get(t).copied())
+                .collect()
+        })
+        .collect();
+    let opens: Vec<bool> = order
+        .iter()
+        .map(|r| {
+            ws.item(*r).task == Some(crate::syntax::TaskState::Open) || is_feedback_received(ws, *r)
+        })
+        .collect();
+
+    // An item joins the loop of the first thing it references that has one; otherwise it
+    // opens its own if it can. Iterative, so long chains and cycles are safe.
+    let mut state = vec![Visit::New; order.len()];
+    let mut loop_of: Vec<Option<u32>> = vec![None; order.len()];
+    let mut origins: Vec<usize> = Vec::new();
+    for start in 0..order.len() {
+        let mut stack = vec![start];
+        while let Some(&n) = stack.last() {
+            if state[n] == Visit::Done {
+                stack.pop();
+                continue;
+            }
+            state[n] = Visit::Visiting;
+            if let Some(&t) = targets[n].iter().find(|&&t| state[t] == Visit::New) {
+                stack.push(t);
+                continue;
+            }
+            let joined = targets[n]
+                .iter()
+                .filter(|&&t| state[t] == Visit::Done)
+                .find_map(|&t| loop_of[t]);
+            loop_of[n] = joined.or_else(|| {
+                opens[n].then(|| {
+                    origins.push(n);
+                    (origins.len() - 1) as u32
+                })
+            });
+            state[n] = Visit::Done;
+            stack.pop();
+        }
+    }
+
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); origins.len()];
+    for (i, l) in loop_of.iter().enumerate() {
+        if let Some(l) = l {
+            members[*l as usize].push(i);
+        }
+    }
+    // Loops numbered by their origin's place in date order.
+    let mut numbering: Vec<usize> = (0..origins.len()).collect();
+    numbering.sort_by_key(|&l| origins[l]);
+    let mut renumber = vec![0u32; origins.len()];
+    for (new, &old) in numbering.iter().enumerate() {
+        renumber[old] = new as u32;
+    }
+
+    let mut loops = Vec::with_capacity(origins.len());
+    let mut item_loop = HashMap::new();
+    for &old in &numbering {
+        let id = super::LoopId(renumber[old]);
+        let items: Vec<ItemRef> = members[old].iter().map(|&i| order[i]).collect();
+        let origin = order[origins[old]];
+        let date = |r: &ItemRef| ws.item_date(*r).unwrap_or(NaiveDate::MIN);
+        let closers = items.iter().filter(|r| ws.item(**r).is_closed());
+        let closed_on = closers
+            .map(|r| ws.item(*r).done.and_then(|d| d.date).unwrap_or(date(r)))
+            .min();
+        let last_activity = items.iter().map(date).max().unwrap_or(NaiveDate::MIN);
+        let state = if closed_on.is_some() || items.iter().any(|r| ws.item(*r).is_closed()) {
+            LoopState::Closed
+        } else if (ws.today - last_activity).num_days() > i64::from(series.stale_after_days) {
+            LoopState::Stale
+        } else {
+            LoopState::Open
+        };
+        for r in &items {
+            item_loop.insert(*r, id);
+        }
+        loops.push(Loop {
+            id,
+            origin,
+            feedback: is_feedback_received(ws, origin),
+            opened: date(&origin),
+            last_activity,
+            closed_on,
+            items,
+            state,
+        });
+    }
+    (loops, item_loop)
+}

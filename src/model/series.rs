@@ -1,0 +1,254 @@
+//! Series: the meetings with one person, across files. Grouping, series-wide settings,
+//! meetings in date order, block ids and reference resolution.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::loops::{self, Loop, LoopId};
+use super::{FileId, ItemRef, MeetingRef, Workspace};
+use crate::syntax::{Cadence, Reference};
+
+/// A series of the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesId(pub u32);
+
+/// What puts files into one series.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SeriesKey {
+    /// The same `with:` (lower-cased).
+    With(String),
+    /// One-meeting files without `with:` in one folder.
+    Folder(PathBuf),
+    /// A running doc on its own.
+    File(PathBuf),
+}
+
+/// Why a reference does not resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Broken {
+    /// No item of the series has the id.
+    NoSuchId,
+    /// `[[name#^id]]` names a file that is not in the series.
+    NoSuchFile,
+    /// The file is in the series but has no such id.
+    NotInFile,
+}
+
+/// The meetings with one person and everything derived from them.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub id: SeriesId,
+    pub key: SeriesKey,
+    /// The other person, the folder or the file, for people to read.
+    pub name: String,
+    /// Files in path order.
+    pub files: Vec<FileId>,
+    /// Meetings in date order (equal dates: path, then position).
+    pub meetings: Vec<MeetingRef>,
+    /// The date of each of `meetings`.
+    pub meeting_dates: Vec<NaiveDate>,
+    pub cadence: Cadence,
+    pub stale_after_days: u32,
+    /// Every occurrence of each block id, earliest first (by meeting date, then path and
+    /// position; items outside meetings last).
+    pub ids: HashMap<String, Vec<ItemRef>>,
+    /// What each reference (file, index in its file's references) resolves to.
+    pub targets: HashMap<(FileId, u32), Result<ItemRef, Broken>>,
+    pub loops: Vec<Loop>,
+    /// The loop each item belongs to (origins included).
+    pub item_loop: HashMap<ItemRef, LoopId>,
+}
+
+impl Series {
+    /// The meeting with the latest date (the first by position among equals).
+    pub fn newest(&self) -> Option<MeetingRef> {
+        let last = *self.meeting_dates.last()?;
+        let first_of_last = self.meeting_dates.partition_point(|d| *d < last);
+        self.meetings.get(first_of_last).copied()
+    }
+
+    pub fn loop_(&self, id: LoopId) -> &Loop {
+        &self.loops[id.0 as usize]
+    }
+
+    /// The loop of an item, if it belongs to one.
+    pub fn loop_of(&self, item: ItemRef) -> Option<&Loop> {
+        self.item_loop.get(&item).map(|&l| self.loop_(l))
+    }
+
+    /// The earliest item carrying `id`.
+    pub fn id_target(&self, id: &str) -> Option<ItemRef> {
+        self.ids.get(id).and_then(|v| v.first().copied())
+    }
+}
+
+/// Groups the files of `ws` into series and analyses each.
+pub(super) fn build_all(ws: &Workspace) -> Vec<Series> {
+    let mut groups: BTreeMap<SeriesKey, Vec<FileId>> = BTreeMap::new();
+    for (id, file) in ws.files() {
+        let fm_with = file
+            .parsed
+            .front_matter
+            .as_ref()
+            .and_then(|fm| fm.with.as_ref());
+        let key = match fm_with {
+            Some(with) => SeriesKey::With(with.trim().to_lowercase()),
+            None if file.parsed.one_meeting => {
+                SeriesKey::Folder(file.path.parent().map(PathBuf::from).unwrap_or_default())
+            }
+            None => SeriesKey::File(file.path.clone()),
+        };
+        groups.entry(key).or_default().push(id);
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (key, mut files))| {
+            files.sort_by(|a, b| ws.file(*a).path.cmp(&ws.file(*b).path));
+            build(ws, SeriesId(i as u32), key, files)
+        })
+        .collect()
+}
+
+fn build(ws: &Workspace, id: SeriesId, key: SeriesKey, files: Vec<FileId>) -> Series {
+    let rank: HashMap<FileId, usize> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let mut meetings: Vec<MeetingRef> = files
+        .iter()
+        .flat_map(|&file| {
+            (0..ws.file(file).parsed.meetings.len()).map(move |m| MeetingRef {
+                file,
+                meeting: m as u32,
+            })
+        })
+        .collect();
+    meetings.sort_by_key(|m| (ws.meeting(*m).date, rank[&m.file], m.meeting));
+
+    let name = match &key {
+        SeriesKey::With(_) => files
+            .iter()
+            .find_map(|f| ws.file(*f).parsed.front_matter.as_ref()?.with.clone())
+            .unwrap_or_default(),
+        SeriesKey::Folder(dir) => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ".".into()),
+        SeriesKey::File(path) => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            .trim_end_matches(".md")
+            .trim_end_matches(".1on1")
+            .to_string(),
+    };
+
+    // A series-wide setting comes from the file with the newest meeting that sets it.
+    let newest_in = |f: &FileId| {
+        ws.file(*f)
+            .parsed
+            .meetings
+            .iter()
+            .map(|m| m.date)
+            .max()
+            .unwrap_or(NaiveDate::MIN)
+    };
+    let mut by_newest = files.clone();
+    by_newest.sort_by_key(|f| std::cmp::Reverse(newest_in(f)));
+    let fm = |f: &FileId| ws.file(*f).parsed.front_matter.as_ref();
+    let cadence = by_newest
+        .iter()
+        .find_map(|f| fm(f)?.cadence)
+        .unwrap_or(ws.config.cadence);
+    let stale_after_days = by_newest
+        .iter()
+        .find_map(|f| fm(f)?.stale_after_days)
+        .unwrap_or(ws.config.stale_after_days);
+
+    let mut series = Series {
+        id,
+        key,
+        name,
+        files,
+        meeting_dates: meetings.iter().map(|m| ws.meeting(*m).date).collect(),
+        meetings,
+        cadence,
+        stale_after_days,
+        ids: HashMap::new(),
+        targets: HashMap::new(),
+        loops: Vec::new(),
+        item_loop: HashMap::new(),
+    };
+    collect_ids(ws, &mut series, &rank);
+    resolve_references(ws, &mut series);
+    let (loops, item_loop) = loops::build(ws, &series);
+    series.loops = loops;
+    series.item_loop = item_loop;
+    series
+}
+
+fn collect_ids(ws: &Workspace, series: &mut Series, rank: &HashMap<FileId, usize>) {
+    let mut all: Vec<(String, ItemRef, (NaiveDate, usize, usize))> = Vec::new();
+    for &file in &series.files {
+        for (i, item) in ws.file(file).parsed.items.iter().enumerate() {
+            if let Some(id) = &item.id {
+                let r = ItemRef {
+                    file,
+                    item: i as u32,
+                };
+                let date = ws.item_date(r).unwrap_or(NaiveDate::MAX);
+                all.push((id.name.clone(), r, (date, rank[&file], item.range.start)));
+            }
+        }
+    }
+    all.sort_by_key(|(_, _, order)| *order);
+    for (name, r, _) in all {
+        series.ids.entry(name).or_default().push(r);
+    }
+}
+
+fn resolve_references(ws: &Workspace, series: &mut Series) {
+    let link_names: Vec<(String, FileId)> = series
+        .files
+        .iter()
+        .map(|&f| (ws.file(f).link_name(), f))
+        .collect();
+    for &file in &series.files {
+        for (i, r) in ws.file(file).parsed.references.iter().enumerate() {
+            let target = resolve(series, &link_names, r);
+            series.targets.insert((file, i as u32), target);
+        }
+    }
+}
+
+fn resolve(
+    series: &Series,
+    link_names: &[(String, FileId)],
+    r: &Reference,
+) -> Result<ItemRef, Broken> {
+    let occurrences = series.ids.get(&r.id);
+    let Some(name) = &r.file else {
+        return occurrences
+            .and_then(|v| v.first().copied())
+            .ok_or(Broken::NoSuchId);
+    };
+    let target_file = link_names
+        .iter()
+        .find(|(n, _)| link_matches(n, name))
+        .map(|(_, f)| *f)
+        .ok_or(Broken::NoSuchFile)?;
+    occurrences
+        .and_then(|v| v.iter().copied().find(|o| o.file == target_file))
+        .ok_or(Broken::NotInFile)
+}
+
+/// `[[name#^id]]` names a file by its name without `.md`; a path before it and the `.1on1`
+/// part may be given or not.
+fn link_matches(file_link_name: &str, written: &str) -> bool {
+    let written = written.rsplit('/').next().unwrap_or(written);
+    let written = written.strip_suffix(".md").unwrap_or(written);
+    file_link_name == written
+        || file_link_name
+            .strip_suffix(".1on1")
+            .is_some_and(|short| short == written)
+}

@@ -1,0 +1,154 @@
+//! Inline things inside a run of markdown text: tags, references, done and due dates, block
+//! ids. Each scanner takes the file text and a run's range, and reports absolute ranges.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::text::TextRange;
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\p{L}[\p{L}\p{N}_/-]*)").unwrap());
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[\[([^\[\]#|\r\n]*)#\^([A-Za-z0-9-]+)(?:\|[^\[\]\r\n]*)?\]\]").unwrap()
+});
+static ITEM_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?P<done>✅\x{FE0F}?[ \t]*|\[completion::[ \t]*)|(?P<due>📅\x{FE0F}?[ \t]*|\bdue::?[ \t]*|\[due::[ \t]*))(?P<date>\d{4}-\d{2}-\d{2})\b",
+    )
+    .unwrap()
+});
+static BLOCK_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[ \t])(\^[A-Za-z0-9-]+)$").unwrap());
+
+/// A tag found in a run: name (lower-cased, no `#`) and range (with `#`).
+pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRange)> + '_ {
+    TAG.captures_iter(run.slice(text)).filter_map(move |c| {
+        let m = c.get(0)?;
+        let start = run.start + m.start();
+        // A tag starts a line or follows white space or `(`; `a#b` and `[[#^x]]` are not tags.
+        let before = text[..start].chars().next_back();
+        if !matches!(before, None | Some('(')) && !before.is_some_and(char::is_whitespace) {
+            return None;
+        }
+        let name = c[1].trim_end_matches(['/', '-', '_']).to_lowercase();
+        let len = 1 + c[1].trim_end_matches(['/', '-', '_']).len();
+        Some((name, TextRange::new(start, start + len)))
+    })
+}
+
+/// A reference found in a run: the file name (if any), the id, the whole range and the id's.
+pub fn references(
+    text: &str,
+    run: TextRange,
+) -> impl Iterator<Item = (Option<String>, String, TextRange, TextRange)> + '_ {
+    REFERENCE
+        .captures_iter(run.slice(text))
+        .filter_map(move |c| {
+            let m = c.get(0)?;
+            let id = c.get(2)?;
+            let file = c[1].trim();
+            Some((
+                (!file.is_empty()).then(|| file.to_string()),
+                id.as_str().to_string(),
+                TextRange::new(run.start + m.start(), run.start + m.end()),
+                TextRange::new(run.start + id.start(), run.start + id.end()),
+            ))
+        })
+}
+
+/// Whether a date is a done date or a due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateKind {
+    Done,
+    Due,
+}
+
+/// Done and due dates in a run.
+pub fn item_dates(
+    text: &str,
+    run: TextRange,
+) -> impl Iterator<Item = (DateKind, Option<NaiveDate>, TextRange)> + '_ {
+    ITEM_DATE
+        .captures_iter(run.slice(text))
+        .filter_map(move |c| {
+            let date = c.name("date")?;
+            let kind = if c.name("done").is_some() {
+                DateKind::Done
+            } else {
+                DateKind::Due
+            };
+            let range = TextRange::new(run.start + date.start(), run.start + date.end());
+            Some((
+                kind,
+                NaiveDate::parse_from_str(date.as_str(), "%Y-%m-%d").ok(),
+                range,
+            ))
+        })
+}
+
+/// A `^id` ending `line` (already trimmed): the id and the range of `^id`.
+pub fn block_id(text: &str, line: TextRange) -> Option<(String, TextRange)> {
+    let c = BLOCK_ID.captures(line.slice(text))?;
+    let m = c.get(1)?;
+    Some((
+        m.as_str()[1..].to_string(),
+        TextRange::new(line.start + m.start(), line.start + m.end()),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> TextRange {
+        TextRange::new(0, text.len())
+    }
+
+    #[test]
+    fn tags_need_a_boundary_before_them() {
+        let text = "#Growth (#feedback) a#b [[#^x]] #1 #team/platform- x";
+        let found: Vec<_> = tags(text, all(text)).map(|(n, _)| n).collect();
+        assert_eq!(found, ["growth", "feedback", "team/platform"]);
+    }
+
+    #[test]
+    fn references_with_and_without_a_file() {
+        let text = "see [[#^a-1]] and [[2026-10-06.1on1#^b|that]] and [[x]]";
+        let found: Vec<_> = references(text, all(text))
+            .map(|(f, id, r, _)| (f, id, r.slice(text).to_string()))
+            .collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0], (None, "a-1".into(), "[[#^a-1]]".into()));
+        assert_eq!(found[1].0.as_deref(), Some("2026-10-06.1on1"));
+    }
+
+    #[test]
+    fn done_and_due_dates_in_both_notations() {
+        let text = "a ✅ 2026-11-24 📅 2026-02-30 [completion:: 2026-01-02] due: 2026-12-01 overdue: 2026-01-01";
+        let found: Vec<_> = item_dates(text, all(text))
+            .map(|(k, d, r)| (k, d.is_some(), r.slice(text).to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (DateKind::Done, true, "2026-11-24".to_string()),
+                (DateKind::Due, false, "2026-02-30".to_string()),
+                (DateKind::Done, true, "2026-01-02".to_string()),
+                (DateKind::Due, true, "2026-12-01".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn block_ids_end_the_line() {
+        let text = "- [ ] Draft the RFC ^migration-rfc";
+        let (id, range) = block_id(text, all(text)).unwrap();
+        assert_eq!(
+            (id.as_str(), range.slice(text)),
+            ("migration-rfc", "^migration-rfc")
+        );
+        assert!(block_id("x^y", all("x^y")).is_none());
+        assert!(block_id("^y and more", all("^y and more")).is_none());
+    }
+}

@@ -1,0 +1,236 @@
+//! One file's bytes -> a tree of meetings, sections and items, with their tags, block ids,
+//! references and dates, each carrying its byte range. Parsing never fails: any text gives a
+//! tree, plus the problems found on the way.
+//!
+//! Block structure comes from pulldown-cmark; inline things are found by small regexes over
+//! the text runs pulldown-cmark reports, so nothing inside code spans, code blocks, HTML or
+//! link URLs is ever a tag, id, date or reference.
+
+mod dates;
+mod front_matter;
+mod inline;
+mod parse;
+
+use chrono::NaiveDate;
+
+use crate::text::TextRange;
+
+pub use dates::{iso_date_at_start, non_iso_date_at_start, NonIsoDate};
+pub use front_matter::{
+    is_iso_shape, parse_duration_days, parse_front_matter, Cadence, FrontMatter, FrontMatterEntry,
+    FrontMatterProblem,
+};
+pub use parse::parse;
+
+/// Index of an item within its file.
+pub type ItemIdx = u32;
+/// Index of a meeting within its file.
+pub type MeetingIdx = u32;
+
+/// One parsed file.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedFile {
+    /// Whether the text starts with a UTF-8 byte order mark.
+    pub bom: bool,
+    pub front_matter: Option<FrontMatter>,
+    /// Where the markdown starts: after the BOM and the front matter.
+    pub body_start: usize,
+    /// Top-level headings (not inside lists or quotes), in order.
+    pub headings: Vec<Heading>,
+    /// Meetings in file order.
+    pub meetings: Vec<Meeting>,
+    /// Every list item in file order (a parent before its children).
+    pub items: Vec<Item>,
+    pub tags: Vec<Tag>,
+    pub references: Vec<Reference>,
+    pub problems: Vec<SyntaxProblem>,
+    /// The file is one meeting dated by its name or its `date:` key.
+    pub one_meeting: bool,
+}
+
+impl ParsedFile {
+    pub fn item(&self, idx: ItemIdx) -> &Item {
+        &self.items[idx as usize]
+    }
+
+    pub fn meeting(&self, idx: MeetingIdx) -> &Meeting {
+        &self.meetings[idx as usize]
+    }
+
+    /// The items of a meeting, with their indices.
+    pub fn meeting_items(&self, idx: MeetingIdx) -> impl Iterator<Item = (ItemIdx, &Item)> {
+        let range = self.meetings[idx as usize].items.clone();
+        range.map(move |i| (i, &self.items[i as usize]))
+    }
+
+    /// The top-level agenda items of a meeting.
+    pub fn agenda_items(&self, idx: MeetingIdx) -> impl Iterator<Item = (ItemIdx, &Item)> {
+        self.meeting_items(idx)
+            .filter(|(_, it)| it.parent.is_none() && it.section == SectionKind::Agenda)
+    }
+
+    /// An item and all items nested in it.
+    pub fn subtree(&self, idx: ItemIdx) -> impl Iterator<Item = &Item> {
+        let range = self.items[idx as usize].range;
+        self.items[idx as usize..]
+            .iter()
+            .take_while(move |it| range.contains_range(it.range))
+    }
+
+    /// The meeting whose range holds `offset`.
+    pub fn meeting_at(&self, offset: usize) -> Option<MeetingIdx> {
+        // Meetings are in text order and do not overlap.
+        let at = self.meetings.partition_point(|m| m.range.start <= offset);
+        let m = self.meetings.get(at.checked_sub(1)?)?;
+        (offset < m.range.end.max(m.range.start + 1)).then_some((at - 1) as MeetingIdx)
+    }
+}
+
+/// A heading at the top level of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading's first line.
+    pub line: TextRange,
+    /// Its text, without `#` marks.
+    pub text: TextRange,
+}
+
+/// A meeting: a `## YYYY-MM-DD …` heading and what follows it, or a whole one-meeting file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meeting {
+    pub date: NaiveDate,
+    /// The date in the heading (empty for a one-meeting file).
+    pub date_range: TextRange,
+    /// The range rules mark: the heading line, or for a one-meeting file its first level-1
+    /// heading, else its first line.
+    pub heading: TextRange,
+    pub title: String,
+    /// From the heading to the next level-1 or level-2 heading.
+    pub range: TextRange,
+    pub sections: Vec<Section>,
+    /// Indices of the meeting's items (contiguous).
+    pub items: std::ops::Range<ItemIdx>,
+}
+
+/// What a section of a meeting holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    Agenda,
+    Notes,
+    Feedback,
+    Actions,
+}
+
+/// A level-3 heading inside a meeting (level 2 or 3 in a one-meeting file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub kind: SectionKind,
+    pub heading: TextRange,
+    pub range: TextRange,
+}
+
+/// `[ ]`, `[x]` or `[-]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    Open,
+    Done,
+    Cancelled,
+}
+
+/// A list item at any depth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// The whole item, nested items included.
+    pub range: TextRange,
+    /// From the list marker to the end of the first line (trailing blanks trimmed).
+    pub first_line: TextRange,
+    /// The first line after the marker and checkbox.
+    pub content: TextRange,
+    pub depth: u32,
+    pub parent: Option<ItemIdx>,
+    pub meeting: Option<MeetingIdx>,
+    pub section: SectionKind,
+    pub task: Option<TaskState>,
+    /// The `[ ]` itself.
+    pub checkbox: Option<TextRange>,
+    pub id: Option<BlockId>,
+    /// Indices into [`ParsedFile::tags`] of the tags in the item's own text.
+    pub tags: Vec<u32>,
+    /// Indices into [`ParsedFile::references`] of the references in the item's own text.
+    pub refs: Vec<u32>,
+    pub done: Option<ItemDate>,
+    pub due: Option<ItemDate>,
+    /// A `?` in the item's own text (not counting nested items).
+    pub question: bool,
+}
+
+impl Item {
+    /// Done or cancelled, or carrying a done date.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.task, Some(TaskState::Done | TaskState::Cancelled)) || self.done.is_some()
+    }
+
+    pub fn is_open_task(&self) -> bool {
+        self.task == Some(TaskState::Open) && self.done.is_none()
+    }
+}
+
+/// `^id` at the end of an item's first line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockId {
+    pub name: String,
+    /// The `^id`, caret included.
+    pub range: TextRange,
+}
+
+/// A done or due date; `date` is `None` when it is not a real calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemDate {
+    pub date: Option<NaiveDate>,
+    /// The `YYYY-MM-DD` text.
+    pub range: TextRange,
+}
+
+/// A `#tag`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// Lower-cased, without `#`.
+    pub name: String,
+    /// The tag, `#` included.
+    pub range: TextRange,
+    pub item: Option<ItemIdx>,
+    pub meeting: Option<MeetingIdx>,
+}
+
+/// `[[#^id]]` or `[[name#^id]]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The file name, for `[[name#^id]]`.
+    pub file: Option<String>,
+    pub id: String,
+    /// The whole `[[…]]`.
+    pub range: TextRange,
+    /// The id inside it.
+    pub id_range: TextRange,
+    pub item: Option<ItemIdx>,
+    pub meeting: Option<MeetingIdx>,
+}
+
+/// What parsing noticed on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyntaxProblem {
+    /// A meeting heading, done or due date that is not a calendar date.
+    InvalidDate { range: TextRange, text: String },
+    /// A level-2 heading that opens with a date in a non-ISO form.
+    NonIsoDate {
+        /// The heading line.
+        heading: TextRange,
+        /// The date text.
+        range: TextRange,
+        /// The date it stands for, when that is certain.
+        date: Option<NaiveDate>,
+    },
+    /// A front matter line or value.
+    FrontMatter(FrontMatterProblem),
+}

@@ -1,0 +1,384 @@
+//! The parser: front matter, then one pulldown-cmark pass for block structure, then meetings
+//! and sections from the top-level headings, then the inline scan of every text run.
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag as MdTag, TagEnd};
+
+use super::inline::{self, DateKind};
+use super::*;
+
+/// A stretch of markdown text outside code, HTML and link URLs, and the innermost item
+/// holding it.
+struct Run {
+    range: TextRange,
+    item: Option<ItemIdx>,
+}
+
+/// Parses one file. `name_date` is the date its file name starts with, if any: a file with
+/// no dated `##` heading and such a date (or a `date:` key) is one meeting.
+pub fn parse(text: &str, name_date: Option<NaiveDate>) -> ParsedFile {
+    let mut file = ParsedFile::default();
+    let mut start = 0;
+    if text.starts_with('\u{FEFF}') {
+        file.bom = true;
+        start = '\u{FEFF}'.len_utf8();
+    }
+    if let Some(fm) = parse_front_matter(text, start) {
+        start = fm.range.end;
+        file.problems
+            .extend(fm.problems.iter().cloned().map(SyntaxProblem::FrontMatter));
+        file.front_matter = Some(fm);
+    }
+    file.body_start = start;
+    let runs = walk_blocks(text, &mut file);
+    let fm_date = file.front_matter.as_ref().and_then(|fm| fm.date);
+    build_meetings(text, &mut file, fm_date.or(name_date));
+    scan_inline(text, &mut file, &runs);
+    file
+}
+
+/// The pulldown-cmark pass: top-level headings, items (with first lines, checkboxes and
+/// nesting), and the text runs.
+fn walk_blocks(text: &str, file: &mut ParsedFile) -> Vec<Run> {
+    let base = file.body_start;
+    let body = &text[base..];
+    let mut runs: Vec<Run> = Vec::new();
+    let mut items: Vec<ItemIdx> = Vec::new(); // open items, innermost last
+    let mut containers = 0u32; // open lists and block quotes
+    let mut skip = 0u32; // inside code blocks, autolinks, metadata
+    let mut heading: Option<(u8, TextRange)> = None;
+    let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
+    for (event, range) in parser {
+        let range = TextRange::new(range.start + base, range.end + base);
+        match event {
+            Event::Start(MdTag::Heading { level, .. }) if containers == 0 => {
+                heading = Some((level as u8, range));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, range)) = heading.take() {
+                    file.headings.push(heading_at(text, level, range));
+                }
+            }
+            Event::Start(MdTag::List(_) | MdTag::BlockQuote(_)) => containers += 1,
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
+                containers = containers.saturating_sub(1)
+            }
+            Event::Start(MdTag::Item) => {
+                let idx = file.items.len() as ItemIdx;
+                file.items
+                    .push(new_item(text, range, items.last().copied(), items.len()));
+                items.push(idx);
+            }
+            Event::End(TagEnd::Item) => {
+                items.pop();
+            }
+            Event::Start(MdTag::CodeBlock(_) | MdTag::MetadataBlock(_)) => skip += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Start(MdTag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => skip += 1,
+            Event::End(TagEnd::Link) if skip > 0 => skip -= 1,
+            Event::Text(_) if skip == 0 => {
+                let item = items.last().copied();
+                match runs.last_mut() {
+                    Some(last) if last.range.end == range.start && last.item == item => {
+                        last.range.end = range.end
+                    }
+                    _ => runs.push(Run { range, item }),
+                }
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
+    let raw = range.slice(text);
+    let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
+    let first = &raw[..first_len];
+    let line = TextRange::new(range.start, range.start + first.trim_end().len());
+    let trimmed = first.trim_start();
+    let text_range = if trimmed.starts_with('#') {
+        // ATX: drop the opening #s, the blanks after them and an optional closing sequence.
+        let after_marks = trimmed.trim_start_matches('#');
+        let mut content = after_marks.trim();
+        let closing = content.trim_end_matches('#');
+        if closing.len() < content.len() && (closing.is_empty() || closing.ends_with([' ', '\t'])) {
+            content = closing.trim_end();
+        }
+        let start = range.start
+            + (first.len() - after_marks.len())
+            + (after_marks.len() - after_marks.trim_start().len());
+        TextRange::new(start, start + content.len())
+    } else {
+        // Setext: the text is the lines above the underline.
+        let content = raw[..raw.trim_end().rfind(['\n', '\r']).unwrap_or(0)].trim_end();
+        let lead = content.len() - content.trim_start().len();
+        TextRange::new(range.start + lead, range.start + content.len())
+    };
+    Heading {
+        level,
+        line,
+        text: text_range,
+    }
+}
+
+fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize) -> Item {
+    let raw = range.slice(text);
+    let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
+    let first = raw[..first_len].trim_end();
+    let first_line = TextRange::new(range.start, range.start + first.len());
+    // Skip the marker (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
+    let marker_len = first
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(first.len(), |i| {
+            if i > 0 && first[i..].starts_with(['.', ')']) {
+                i + 1
+            } else if i == 0 && first.starts_with(['-', '*', '+']) {
+                1
+            } else {
+                0
+            }
+        });
+    let after_marker = &first[marker_len..];
+    let mut content_start = marker_len + (after_marker.len() - after_marker.trim_start().len());
+    let mut task = None;
+    let mut checkbox = None;
+    let rest = &first[content_start..];
+    let b = rest.as_bytes();
+    if b.len() >= 3
+        && b[0] == b'['
+        && b[2] == b']'
+        && (b.len() == 3 || b[3] == b' ' || b[3] == b'\t')
+    {
+        task = match b[1] {
+            b' ' => Some(TaskState::Open),
+            b'x' | b'X' => Some(TaskState::Done),
+            b'-' => Some(TaskState::Cancelled),
+            _ => None,
+        };
+        if task.is_some() {
+            let at = range.start + content_start;
+            checkbox = Some(TextRange::new(at, at + 3));
+            content_start += 3 + (rest[3..].len() - rest[3..].trim_start().len());
+        }
+    }
+    Item {
+        range,
+        first_line,
+        content: TextRange::new(range.start + content_start, first_line.end),
+        depth: depth as u32,
+        parent,
+        meeting: None,
+        section: SectionKind::Notes,
+        task,
+        checkbox,
+        id: None,
+        tags: Vec::new(),
+        refs: Vec::new(),
+        done: None,
+        due: None,
+        question: false,
+    }
+}
+
+/// Meetings from the top-level level-2 headings (or the whole file for a one-meeting file),
+/// their sections, and which meeting and section every item is in.
+fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate>) {
+    let end = text.len();
+    let mut dated_heading = false;
+    for (i, h) in file.headings.iter().enumerate() {
+        if h.level != 2 {
+            continue;
+        }
+        let heading_text = h.text.slice(text);
+        let meeting_end = file.headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= 2)
+            .map_or(end, |n| n.line.start);
+        if let Some((date, len)) = iso_date_at_start(heading_text) {
+            dated_heading = true;
+            let date_range = TextRange::new(h.text.start, h.text.start + len);
+            match date {
+                Some(date) => file.meetings.push(Meeting {
+                    date,
+                    date_range,
+                    heading: h.line,
+                    title: heading_text[len..]
+                        .trim_start_matches([' ', '\t', '-', '–', '—', ':', '·'])
+                        .trim()
+                        .to_string(),
+                    range: TextRange::new(h.line.start, meeting_end),
+                    sections: Vec::new(),
+                    items: 0..0,
+                }),
+                None => file.problems.push(SyntaxProblem::InvalidDate {
+                    range: date_range,
+                    text: date_range.slice(text).to_string(),
+                }),
+            }
+        } else if let Some(d) = non_iso_date_at_start(heading_text) {
+            file.problems.push(SyntaxProblem::NonIsoDate {
+                heading: h.line,
+                range: TextRange::new(h.text.start, h.text.start + d.len),
+                date: d.date,
+            });
+        }
+    }
+    if !dated_heading {
+        if let Some(date) = file_date {
+            file.one_meeting = true;
+            let heading = file
+                .headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.line)
+                .unwrap_or_else(|| first_line(text, file.body_start));
+            let title = file
+                .headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.text.slice(text).to_string())
+                .unwrap_or_default();
+            file.meetings.push(Meeting {
+                date,
+                date_range: TextRange::empty(heading.start),
+                heading,
+                title,
+                range: TextRange::new(file.body_start, end),
+                sections: Vec::new(),
+                items: 0..0,
+            });
+        }
+    }
+    let section_levels: &[u8] = if file.one_meeting { &[2, 3] } else { &[3] };
+    for (mi, meeting) in file.meetings.iter_mut().enumerate() {
+        let in_meeting: Vec<&Heading> = file
+            .headings
+            .iter()
+            .filter(|h| meeting.range.contains_range(h.line) && h.line != meeting.heading)
+            .filter(|h| section_levels.contains(&h.level))
+            .collect();
+        for (si, h) in in_meeting.iter().enumerate() {
+            let section_end = in_meeting
+                .get(si + 1)
+                .map_or(meeting.range.end, |n| n.line.start);
+            meeting.sections.push(Section {
+                kind: section_kind(h.text.slice(text)),
+                heading: h.line,
+                range: TextRange::new(h.line.start, section_end),
+            });
+        }
+        let first = file
+            .items
+            .partition_point(|it| it.range.start < meeting.range.start);
+        let last = file
+            .items
+            .partition_point(|it| it.range.start < meeting.range.end);
+        meeting.items = first as ItemIdx..last as ItemIdx;
+        for item in &mut file.items[first..last] {
+            item.meeting = Some(mi as MeetingIdx);
+            item.section = meeting
+                .sections
+                .iter()
+                .rev()
+                .find(|s| s.range.start <= item.range.start)
+                .map_or(SectionKind::Agenda, |s| s.kind);
+        }
+    }
+}
+
+fn first_line(text: &str, from: usize) -> TextRange {
+    let rest = &text[from..];
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = from + skipped;
+    let len = text[start..]
+        .find(['\r', '\n'])
+        .unwrap_or(text.len() - start);
+    TextRange::new(start, start + len)
+}
+
+/// Section kind of a level-3 heading's text (any unrecognised heading is notes).
+pub fn section_kind(heading_text: &str) -> SectionKind {
+    let t = heading_text
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_lowercase();
+    match t.as_str() {
+        "agenda" | "topics" | "talking points" | "to discuss" => SectionKind::Agenda,
+        "feedback" => SectionKind::Feedback,
+        "actions" | "action items" | "next steps" | "follow-ups" | "follow ups" | "followups"
+        | "todo" | "to do" | "to-do" => SectionKind::Actions,
+        _ => SectionKind::Notes,
+    }
+}
+
+/// Tags, references, dates, questions and block ids from the text runs.
+fn scan_inline(text: &str, file: &mut ParsedFile, runs: &[Run]) {
+    for run in runs {
+        let meeting = match run.item {
+            Some(i) => file.items[i as usize].meeting,
+            None => file.meeting_at(run.range.start),
+        };
+        for (name, range) in inline::tags(text, run.range) {
+            if let Some(i) = run.item {
+                file.items[i as usize].tags.push(file.tags.len() as u32);
+            }
+            file.tags.push(Tag {
+                name,
+                range,
+                item: run.item,
+                meeting,
+            });
+        }
+        for (name, id, range, id_range) in inline::references(text, run.range) {
+            if let Some(i) = run.item {
+                file.items[i as usize]
+                    .refs
+                    .push(file.references.len() as u32);
+            }
+            file.references.push(Reference {
+                file: name,
+                id,
+                range,
+                id_range,
+                item: run.item,
+                meeting,
+            });
+        }
+        let Some(i) = run.item else { continue };
+        let item = &mut file.items[i as usize];
+        item.question |= run.range.slice(text).contains('?');
+        for (kind, date, range) in inline::item_dates(text, run.range) {
+            if date.is_none() {
+                file.problems.push(SyntaxProblem::InvalidDate {
+                    range,
+                    text: range.slice(text).to_string(),
+                });
+            }
+            let slot = match kind {
+                DateKind::Done => &mut item.done,
+                DateKind::Due => &mut item.due,
+            };
+            slot.get_or_insert(ItemDate { date, range });
+        }
+    }
+    // A block id counts only where its caret is in the item's own text, not in code.
+    for (i, item) in file.items.iter_mut().enumerate() {
+        if let Some((name, range)) = inline::block_id(text, item.content) {
+            // Runs are in text order: the one holding the caret is the last starting before it.
+            let at = runs.partition_point(|r| r.range.start <= range.start);
+            let in_text = at > 0
+                && runs[at - 1].item == Some(i as ItemIdx)
+                && runs[at - 1].range.contains_range(range);
+            if in_text {
+                item.id = Some(BlockId { name, range });
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Text positions: byte ranges, the line index, and conversions between byte offsets and
+//! (line, column) pairs in UTF-8, UTF-16 and characters. The only layer that knows about
+//! encodings.
+
+mod line_index;
+
+pub use line_index::{ColumnUnit, LineCol, LineIndex};
+
+/// A half-open byte range `start..end` into one file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> Self {
+        TextRange { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        TextRange { start: at, end: at }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` lies inside the range (the end counts, as for a cursor).
+    pub const fn touches(self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub const fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// The range moved by `delta` bytes.
+    pub const fn shifted(self, delta: usize) -> Self {
+        TextRange::new(self.start + delta, self.end + delta)
+    }
+
+    /// The text this range covers, or `""` when it does not fit `text`.
+    pub fn slice(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl From<std::ops::Range<usize>> for TextRange {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        TextRange::new(r.start, r.end)
+    }
+}
+
+/// The line break a file mostly uses, so that inserted text matches it.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
