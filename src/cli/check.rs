@@ -27,6 +27,21 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// `path:line:col: severity[rule] message`.
+    pub fn line_text(&self) -> String {
+        format!(
+            "{}:{}:{}: {}[{}] {}",
+            self.path, self.line, self.column, self.severity, self.rule, self.message
+        )
+    }
+}
+
+/// Every finding of the workspace as the text output prints it.
+pub fn finding_lines(ws: &Workspace) -> Vec<String> {
+    findings(ws).iter().map(|(f, _)| f.line_text()).collect()
+}
+
 pub fn findings(ws: &Workspace) -> Vec<(Finding, Severity)> {
     let mut out: Vec<(Finding, Severity)> = workspace_diagnostics(ws)
         .into_iter()
@@ -69,11 +84,7 @@ pub fn run(opts: Options) -> ExitCode {
         out.push('\n');
     } else {
         for (f, _) in &found {
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: {}[{}] {}",
-                f.path, f.line, f.column, f.severity, f.rule, f.message
-            );
+            let _ = writeln!(out, "{}", f.line_text());
         }
     }
     print_out(&out);

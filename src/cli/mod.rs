@@ -6,6 +6,8 @@ mod load;
 mod next;
 mod summary;
 
+pub use check::{finding_lines, Finding};
+
 use std::io::Write;
 use std::process::ExitCode;
 

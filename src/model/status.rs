@@ -26,7 +26,7 @@ pub struct StatusClassifier {
 }
 
 /// Feelings and states that end like past-tense verbs but are not work reports, and `-ed`
-/// words that name topics more often than they report work.
+/// words that name topics far more often than they report work.
 const NOT_WORK: &[&str] = &[
     "concerned",
     "worried",
@@ -70,28 +70,7 @@ const NOT_WORK: &[&str] = &[
     "burnt",
     "inspired",
     "intrigued",
-    "unsure",
     "tempted",
-    "committed",
-    "dedicated",
-    "detailed",
-    "planned",
-    "unplanned",
-    "proposed",
-    "suggested",
-    "related",
-    "unrelated",
-    "limited",
-    "mixed",
-    "advanced",
-    "experienced",
-    "expected",
-    "unexpected",
-    "biased",
-    "skilled",
-    "talented",
-    "based",
-    "focused",
     "needed",
     "wanted",
     "hoped",
@@ -99,31 +78,9 @@ const NOT_WORK: &[&str] = &[
     "noticed",
     "realized",
     "realised",
-    "learned",
-    "learnt",
     "struggled",
-    "missed",
-    "failed",
-    "promoted",
-    "invited",
-    "offered",
-    "nominated",
-    "selected",
-    "recognized",
-    "recognised",
-    "praised",
-    "criticized",
-    "criticised",
-    "delayed",
-    "postponed",
-    "cancelled",
-    "canceled",
-    "changed",
     "distracted",
     "disconnected",
-    "connected",
-    "supported",
-    "unsupported",
     "challenged",
     "underwhelmed",
     "amazed",
@@ -131,11 +88,8 @@ const NOT_WORK: &[&str] = &[
     "upset",
     "hurt",
     "stretched",
-    "spread",
     "scattered",
     "sidelined",
-    "excluded",
-    "included",
     "ignored",
     "micromanaged",
     "undecided",
@@ -143,13 +97,8 @@ const NOT_WORK: &[&str] = &[
     "rushed",
     "pressured",
     "stalled",
-    "stuck",
-    "confirmed",
-    "unconfirmed",
-    "reserved",
     "dated",
     "outdated",
-    "automated",
     "red",
     "bed",
     "shed",
@@ -158,22 +107,10 @@ const NOT_WORK: &[&str] = &[
     "sacred",
     "naked",
     "kindred",
-    "embed",
     "united",
     "varied",
     "assorted",
-    "preferred",
     "desired",
-    "required",
-    "recommended",
-    "requested",
-    "rejected",
-    "denied",
-    "approved",
-    "delegated",
-    "curated",
-    "paired",
-    "tired",
     "satisfied",
     "dissatisfied",
     "terrified",
@@ -182,13 +119,100 @@ const NOT_WORK: &[&str] = &[
     "underqualified",
     "overqualified",
     "allowed",
-    "expected",
     "supposed",
-    "called",
-    "named",
+    "skilled",
+    "talented",
+    "biased",
+    "experienced",
+    "unexpected",
+    "expected",
+    "decentralized",
+    "decentralised",
+    "centralized",
+    "centralised",
+    "distributed",
+    "embedded",
+    "tailored",
+    "layered",
+    "nested",
+    "scoped",
+    "rated",
+    "underrated",
+    "overrated",
+    "informed",
 ];
 
-/// Irregular past tenses (and phrasal verbs) that report work.
+/// `-ed` words that are work reports with an object (`Shared the deck`, `Planned the sprint`)
+/// and topics without one (`Shared on-call`, `Planned time off`).
+const NEEDS_OBJECT: &[&str] = &[
+    "shared",
+    "planned",
+    "proposed",
+    "suggested",
+    "detailed",
+    "automated",
+    "mixed",
+    "changed",
+    "delayed",
+    "postponed",
+    "cancelled",
+    "canceled",
+    "learned",
+    "learnt",
+    "missed",
+    "failed",
+    "committed",
+    "focused",
+    "confirmed",
+    "approved",
+    "requested",
+    "delegated",
+    "paired",
+    "rejected",
+    "assigned",
+    "integrated",
+    "advanced",
+    "limited",
+    "dedicated",
+    "related",
+    "connected",
+    "supported",
+    "included",
+    "excluded",
+    "called",
+    "named",
+    "recommended",
+    "required",
+    "preferred",
+    "based",
+    "offered",
+    "invited",
+    "selected",
+    "nominated",
+    "promoted",
+    "praised",
+    "recognized",
+    "recognised",
+    "criticized",
+    "criticised",
+    "spread",
+    "unconfirmed",
+    "reserved",
+    "curated",
+    "denied",
+    "structured",
+    "organized",
+    "organised",
+    "balanced",
+    "managed",
+    "owned",
+    "got",
+    "broke",
+    "split",
+    "put",
+];
+
+/// Irregular past tenses and phrasal verbs that report work.
 const IRREGULAR_WORK: &[&str] = &[
     "wrote",
     "rewrote",
@@ -216,7 +240,7 @@ const IRREGULAR_WORK: &[&str] = &[
     "undertook",
     "taught",
     "sold",
-    "shipped",
+    "caught",
     "set up",
     "spun up",
     "put together",
@@ -224,8 +248,13 @@ const IRREGULAR_WORK: &[&str] = &[
     "shut down",
     "broke down",
     "split up",
-    "overhauled",
+    "tore down",
+    "went through",
     "fed",
+    "finally got",
+    "got through",
+    "dug into",
+    "stood up",
 ];
 
 /// Progressive work verbs: `Debugging the …`, `Working on …`.
@@ -236,11 +265,8 @@ const PROGRESSIVE_WORK: &[&str] = &[
     "migrating",
     "implementing",
     "fixing",
-    "testing",
-    "building",
     "deploying",
     "shipping",
-    "writing",
     "investigating",
     "finishing",
     "wrapping up",
@@ -261,15 +287,8 @@ const PROGRESSIVE_WORK: &[&str] = &[
     "optimising",
     "polishing",
     "closing out",
-    "coding",
-    "documenting",
     "automating",
-    "updating",
-    "adding",
-    "removing",
-    "releasing",
-    "merging",
-    "onboarding onto",
+    "iterating on",
     "making progress on",
     "chipping away at",
     "halfway through",
@@ -279,12 +298,48 @@ const PROGRESSIVE_WORK: &[&str] = &[
     "close to done with",
     "knee-deep in",
     "deep in",
-    "landing",
     "unblocking",
     "converting",
     "instrumenting",
     "patching",
     "reworking",
+    "onboarding onto",
+];
+
+/// Progressive verbs that also name topics (`Testing strategy`, `Writing more`): work only
+/// with an object.
+const PROGRESSIVE_NEEDS_OBJECT: &[&str] = &[
+    "testing",
+    "writing",
+    "building",
+    "coding",
+    "documenting",
+    "updating",
+    "adding",
+    "removing",
+    "releasing",
+    "landing",
+    "merging",
+    "designing",
+    "sketching",
+    "moving",
+];
+
+/// Words that show a verb has an object or a particle: `the`, `our`, `up`, `with`, …
+const OBJECT_MARKERS: &[&str] = &[
+    "the", "a", "an", "my", "our", "their", "his", "her", "its", "your", "this", "that", "these",
+    "those", "some", "all", "both", "it", "them", "him", "up", "out", "down", "over", "off",
+    "with", "through", "together", "back",
+];
+
+/// Prefixed adjectives (`unfinished`, `unplanned`) are not reports, but for these verbs.
+const UN_VERBS: &[&str] = &[
+    "unblocked",
+    "uninstalled",
+    "unpinned",
+    "unified",
+    "unlocked",
+    "unmerged",
 ];
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -296,7 +351,7 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 
 static TICKET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[\s(])#\d+\b|(?i:\b(?:bug|issue|ticket|pr|mr|pull request|merge request|incident|jira)\s*#?\d+\b)|\b(?P<key>[A-Z]{2,}[A-Z0-9]*)-\d+\b",
+        r"(?:^|[\s(])#\d{2,}\b|(?i:\b(?:bug|issue|ticket|pr|mr|pull request|merge request|incident|jira)\s*#?\d+\b)|\b(?P<key>[A-Z]{2,}[A-Z0-9]*)-\d+\b",
     )
     .unwrap()
 });
@@ -309,7 +364,7 @@ const NOT_TICKET_KEYS: &[&str] = &[
 
 static STATUS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:weekly|sprint|monthly|daily|project|team|quick|general|my|this week'?s?|last week'?s?|status|progress)\s+)?(?:update|updates|recap|status|report|standup|stand-up|progress|status update|progress report|progress update)(?:\s*[:\-–—].*)?$|^(?:status|progress|updates?|recap)\s+(?:of|on|for|from)\s|^what i (?:did|worked on|shipped|got done)\b|^(?:this|last) week\s*[:\-–—]",
+        r"^(?:(?:weekly|sprint(?: \d+)?|monthly|daily|quarterly|project|team|quick|brief|short|general|my|our|this week'?s?|last week'?s?|status|progress)\s+)?(?:updates?|recap|status|report|standup|stand-up|progress|status update|progress report|progress update)(?:\s+(?:on|of|for|from)\s.*|\s*[:\-–—].*)?$|^what i (?:did|worked on|shipped|got done)\b|^(?:this|last) week\s*[:\-–—]",
     )
     .unwrap()
 });
@@ -363,9 +418,13 @@ fn normalize(line: &str) -> String {
     static NOISE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[*_~`]|\s\^[A-Za-z0-9-]+\s*$|(?:✅|📅)\x{FE0F}?\s*\d{4}-\d{2}-\d{2}").unwrap()
     });
+    static LEADING_TAGS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:#\p{L}[\p{L}\p{N}_/-]*\s+)+").unwrap());
     let text = LINK.replace_all(line, "$1");
     let text = NOISE.replace_all(&text, "");
     let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '#');
+    // Tags before the first word (`#q3 Shipped …`) do not change how it reads.
+    let text = LEADING_TAGS.replace(text, "");
     text.trim().to_lowercase()
 }
 
@@ -381,13 +440,30 @@ fn opens_with_work_verb(plain: &str) -> bool {
         Some(m) => &plain[m.end()..],
         None => plain,
     };
-    let starts_with_phrase = |p: &&str| {
-        rest.strip_prefix(*p).is_some_and(|after| {
-            after.is_empty() || after.starts_with(|c: char| !c.is_alphanumeric())
-        })
+    // The words after a phrase: `None` when the phrase does not open `rest`.
+    let after = |p: &str| {
+        rest.strip_prefix(p)
+            .filter(|a| a.is_empty() || a.starts_with(|c: char| !c.is_alphanumeric()))
     };
-    if PROGRESSIVE_WORK.iter().any(starts_with_phrase)
-        || IRREGULAR_WORK.iter().any(starts_with_phrase)
+    let has_object = |a: &str| {
+        let next = a
+            .trim_start()
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .next()
+            .unwrap_or("");
+        OBJECT_MARKERS.contains(&next)
+    };
+    if PROGRESSIVE_WORK
+        .iter()
+        .chain(IRREGULAR_WORK)
+        .any(|p| after(p).is_some())
+    {
+        return true;
+    }
+    if PROGRESSIVE_NEEDS_OBJECT
+        .iter()
+        .chain(NEEDS_OBJECT)
+        .any(|p| after(p).is_some_and(has_object))
     {
         return true;
     }
@@ -400,12 +476,22 @@ fn opens_with_work_verb(plain: &str) -> bool {
     let reaction = ["about ", "that ", "by "]
         .iter()
         .any(|w| next.starts_with(w));
+    // `Distributed tracing`, `Centralized vs. embedded`: an adjective before a noun.
+    let adjective = next.starts_with("vs")
+        || next
+            .split(' ')
+            .next()
+            .is_some_and(|w| w.len() > 4 && w.ends_with("ing"));
+    let prefixed_adjective = word.starts_with("un") && !UN_VERBS.contains(&word.as_str());
     word.len() >= 5
         && word.ends_with("ed")
         && !word.ends_with("eed")
         && !word.contains('\'')
         && !NOT_WORK.contains(&word.as_str())
+        && !NEEDS_OBJECT.contains(&word.as_str())
         && !reaction
+        && !adjective
+        && !prefixed_adjective
 }
 
 #[cfg(test)]
