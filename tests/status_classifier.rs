@@ -25,9 +25,14 @@ fn classify(items: &[&str]) -> Vec<bool> {
         .collect()
 }
 
-#[test]
-fn precision_and_recall_on_the_labelled_set() {
-    let data = include_str!("data/status_items.tsv");
+struct Score {
+    items: usize,
+    precision: f64,
+    recall: f64,
+}
+
+/// Scores the classifier on a labelled file and prints its mistakes.
+fn score(data: &str) -> Score {
     let labelled: Vec<(bool, &str)> = data
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with("//"))
@@ -40,7 +45,6 @@ fn precision_and_recall_on_the_labelled_set() {
             }
         })
         .collect();
-    assert!(labelled.len() >= 150);
     let texts: Vec<&str> = labelled.iter().map(|(_, t)| *t).collect();
     let predicted = classify(&texts);
     let (mut tp, mut fp, mut fneg) = (0, 0, 0);
@@ -58,13 +62,35 @@ fn precision_and_recall_on_the_labelled_set() {
             _ => {}
         }
     }
-    let precision = tp as f64 / (tp + fp) as f64;
-    let recall = tp as f64 / (tp + fneg) as f64;
+    let s = Score {
+        items: labelled.len(),
+        precision: tp as f64 / (tp + fp) as f64,
+        recall: tp as f64 / (tp + fneg) as f64,
+    };
     println!(
-        "{} items ({} status): precision {precision:.3}, recall {recall:.3} (tp {tp}, fp {fp}, fn {fneg})",
-        labelled.len(),
-        tp + fneg
+        "{} items ({} status): precision {:.3}, recall {:.3} (tp {tp}, fp {fp}, fn {fneg})",
+        s.items,
+        tp + fneg,
+        s.precision,
+        s.recall
     );
-    assert!(precision >= 0.97, "precision {precision:.3}");
-    assert!(recall >= 0.85, "recall {recall:.3}");
+    s
+}
+
+/// The set the classifier was tuned on.
+#[test]
+fn precision_and_recall_on_the_labelled_set() {
+    let s = score(include_str!("data/status_items.tsv"));
+    assert!(s.items >= 150);
+    assert!(s.precision >= 0.97, "precision {:.3}", s.precision);
+    assert!(s.recall >= 0.85, "recall {:.3}", s.recall);
+}
+
+/// A second set, written independently and never used for tuning: the honest figure.
+#[test]
+fn precision_and_recall_on_the_held_out_set() {
+    let s = score(include_str!("data/status_items_holdout.tsv"));
+    assert!(s.items >= 120);
+    assert!(s.precision >= 0.97, "precision {:.3}", s.precision);
+    assert!(s.recall >= 0.85, "recall {:.3}", s.recall);
 }

@@ -322,7 +322,6 @@ const PROGRESSIVE_NEEDS_OBJECT: &[&str] = &[
     "merging",
     "designing",
     "sketching",
-    "moving",
 ];
 
 /// Words that show a verb has an object or a particle: `the`, `our`, `up`, `with`, …
@@ -360,6 +359,8 @@ static TICKET: LazyLock<Regex> = LazyLock::new(|| {
 const NOT_TICKET_KEYS: &[&str] = &[
     "COVID", "UTF", "ISO", "SHA", "RFC", "CVE", "GPT", "IPV", "MP", "FY", "ES", "HTTP", "TLS",
     "SSL", "AES", "RSA", "MD", "IEEE", "ECMA", "PEP", "WCAG", "SOC", "GDPR", "OKR", "KPI",
+    // Career levels: `IC-5 expectations`.
+    "IC", "SDE", "SWE", "MTS",
 ];
 
 static STATUS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -443,7 +444,8 @@ fn opens_with_work_verb(plain: &str) -> bool {
     // The words after a phrase: `None` when the phrase does not open `rest`.
     let after = |p: &str| {
         rest.strip_prefix(p)
-            .filter(|a| a.is_empty() || a.starts_with(|c: char| !c.is_alphanumeric()))
+            // `Built-in analytics` is not `Built …`: a hyphen continues the word.
+            .filter(|a| a.is_empty() || a.starts_with(|c: char| !c.is_alphanumeric() && c != '-'))
     };
     let has_object = |a: &str| {
         let next = a
