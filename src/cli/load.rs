@@ -79,22 +79,47 @@ fn clean(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads files; unreadable ones are reported and skipped. Invalid UTF-8 is read lossily.
+/// Reads and parses files, on every core; unreadable ones are reported and skipped.
+/// Invalid UTF-8 is read lossily.
 pub fn read_files(paths: Vec<PathBuf>, config: &Config, errors: &mut Errors) -> Vec<SourceFile> {
-    let mut files = Vec::new();
-    for path in paths {
-        match fs::read(&path) {
-            Ok(bytes) => {
-                let text = match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                };
-                files.push(SourceFile::new(path, text, config.max_file_bytes));
-            }
-            Err(e) => errors.push(format!("cannot read {}: {}", path.display(), io_reason(&e))),
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let results: Vec<Result<SourceFile, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|p| read_one(p, config)).collect::<Vec<_>>())
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
         }
     }
     files
+}
+
+fn read_one(path: &Path, config: &Config) -> Result<SourceFile, String> {
+    let bytes =
+        fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_reason(&e)))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(SourceFile::new(
+        path.to_path_buf(),
+        text,
+        config.max_file_bytes,
+    ))
 }
 
 /// The configuration: `--config FILE`, else the nearest `.1on1.json` in the first path's

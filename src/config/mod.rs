@@ -235,10 +235,8 @@ impl Config {
 /// `YYYY-MM-DD`, for `today` from any source.
 pub fn parse_today(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) if crate::syntax::is_iso_shape(s) => Ok(d),
-        _ => Err(format!("{s:?} is not a date in the form YYYY-MM-DD")),
-    }
+    crate::syntax::parse_iso_date(s)
+        .ok_or_else(|| format!("{s:?} is not a date in the form YYYY-MM-DD"))
 }
 
 fn err(key: &str, message: &str) -> ConfigError {

@@ -21,20 +21,48 @@ static ITEM_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static BLOCK_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[ \t])(\^[A-Za-z0-9-]+)$").unwrap());
 
+/// The run's text when it contains `needle`, else `""`: a cheap test before a regex.
+fn if_contains<'a>(text: &'a str, run: TextRange, needle: &str) -> &'a str {
+    let slice = run.slice(text);
+    if slice.contains(needle) {
+        slice
+    } else {
+        ""
+    }
+}
+
+/// The run's text when it may hold a done or due date, else `""`.
+fn date_candidates(text: &str, run: TextRange) -> &str {
+    let slice = run.slice(text);
+    let marked = slice.contains('✅')
+        || slice.contains('📅')
+        || slice.contains("completion::")
+        || slice.contains("ue:")
+        || slice.contains("UE:");
+    if marked {
+        slice
+    } else {
+        ""
+    }
+}
+
 /// A tag found in a run: name (lower-cased, no `#`) and range (with `#`).
 pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRange)> + '_ {
-    TAG.captures_iter(run.slice(text)).filter_map(move |c| {
-        let m = c.get(0)?;
-        let start = run.start + m.start();
-        // A tag starts a line or follows white space or `(`; `a#b` and `[[#^x]]` are not tags.
-        let before = text[..start].chars().next_back();
-        if !matches!(before, None | Some('(')) && !before.is_some_and(char::is_whitespace) {
-            return None;
-        }
-        let name = c[1].trim_end_matches(['/', '-', '_']).to_lowercase();
-        let len = 1 + c[1].trim_end_matches(['/', '-', '_']).len();
-        Some((name, TextRange::new(start, start + len)))
-    })
+    // Most runs hold no `#`: the regex is skipped for them (parsing spends its time here).
+    TAG.find_iter(if_contains(text, run, "#"))
+        .filter_map(move |m| {
+            let start = run.start + m.start();
+            // A tag starts a line or follows white space or `(`; `a#b` and `[[#^x]]` are not tags.
+            let before = text[..start].chars().next_back();
+            if !matches!(before, None | Some('(')) && !before.is_some_and(char::is_whitespace) {
+                return None;
+            }
+            let tag = m.as_str()[1..].trim_end_matches(['/', '-', '_']);
+            Some((
+                tag.to_lowercase(),
+                TextRange::new(start, start + 1 + tag.len()),
+            ))
+        })
 }
 
 /// A reference found in a run: the file name (if any), the id, the whole range and the id's.
@@ -43,7 +71,7 @@ pub fn references(
     run: TextRange,
 ) -> impl Iterator<Item = (Option<String>, String, TextRange, TextRange)> + '_ {
     REFERENCE
-        .captures_iter(run.slice(text))
+        .captures_iter(if_contains(text, run, "[["))
         .filter_map(move |c| {
             let m = c.get(0)?;
             let id = c.get(2)?;
@@ -70,7 +98,7 @@ pub fn item_dates(
     run: TextRange,
 ) -> impl Iterator<Item = (DateKind, Option<NaiveDate>, TextRange)> + '_ {
     ITEM_DATE
-        .captures_iter(run.slice(text))
+        .captures_iter(date_candidates(text, run))
         .filter_map(move |c| {
             let date = c.name("date")?;
             let kind = if c.name("done").is_some() {
@@ -79,17 +107,13 @@ pub fn item_dates(
                 DateKind::Due
             };
             let range = TextRange::new(run.start + date.start(), run.start + date.end());
-            Some((
-                kind,
-                NaiveDate::parse_from_str(date.as_str(), "%Y-%m-%d").ok(),
-                range,
-            ))
+            Some((kind, super::parse_iso_date(date.as_str()), range))
         })
 }
 
 /// A `^id` ending `line` (already trimmed): the id and the range of `^id`.
 pub fn block_id(text: &str, line: TextRange) -> Option<(String, TextRange)> {
-    let c = BLOCK_ID.captures(line.slice(text))?;
+    let c = BLOCK_ID.captures(if_contains(text, line, "^"))?;
     let m = c.get(1)?;
     Some((
         m.as_str()[1..].to_string(),

@@ -17,8 +17,8 @@ use crate::text::TextRange;
 
 pub use dates::{iso_date_at_start, non_iso_date_at_start, NonIsoDate};
 pub use front_matter::{
-    is_iso_shape, parse_duration_days, parse_front_matter, Cadence, FrontMatter, FrontMatterEntry,
-    FrontMatterProblem,
+    is_iso_shape, parse_duration_days, parse_front_matter, parse_iso_date, Cadence, FrontMatter,
+    FrontMatterEntry, FrontMatterProblem,
 };
 pub use parse::parse;
 

@@ -257,11 +257,16 @@ fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate
     }
     let section_levels: &[u8] = if file.one_meeting { &[2, 3] } else { &[3] };
     for (mi, meeting) in file.meetings.iter_mut().enumerate() {
-        let in_meeting: Vec<&Heading> = file
+        // Headings are in text order: take the meeting's slice of them.
+        let from = file
             .headings
+            .partition_point(|h| h.line.start < meeting.range.start);
+        let to = file
+            .headings
+            .partition_point(|h| h.line.start < meeting.range.end);
+        let in_meeting: Vec<&Heading> = file.headings[from..to]
             .iter()
-            .filter(|h| meeting.range.contains_range(h.line) && h.line != meeting.heading)
-            .filter(|h| section_levels.contains(&h.level))
+            .filter(|h| h.line != meeting.heading && section_levels.contains(&h.level))
             .collect();
         for (si, h) in in_meeting.iter().enumerate() {
             let section_end = in_meeting
