@@ -298,7 +298,7 @@ with: Priya
     assert_eq!(s["cadence"]["gaps"], 2);
     assert_eq!(s["cadence"]["kept"], 2);
     assert_eq!(s["openLoops"].as_array().unwrap().len(), 1);
-    assert_eq!(s["openLoops"][0]["text"], "Demos are too long ^demos");
+    assert_eq!(s["openLoops"][0]["text"], "Demos are too long");
     let o = run(dir.path(), &["summary", "--today", "2026-11-25"]);
     let text = stdout(&o);
     assert!(text.starts_with("Priya (priya.1on1.md)\n"), "{text}");
@@ -443,4 +443,47 @@ fn next_refuses_files_it_cannot_edit_safely() {
         1,
         "no temporary file left behind: {leftovers:?}"
     );
+}
+
+/// The findings `examples/README.md` documents, worked out by hand from the spec.
+#[test]
+fn the_examples_fire_exactly_the_documented_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = run(root, &["check", "examples", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let expected = [
+        "examples/one-meeting-files/2026-11-24.1on1.md:4 broken-reference",
+        "examples/one-meeting-files/2026-11-24.1on1.md:13 duplicate-id",
+        "examples/one-meeting-files/2026-12-01.1on1.md:1 empty-agenda",
+        "examples/running-doc/alex-jordan.1on1.md:4 bad-front-matter",
+        "examples/running-doc/alex-jordan.1on1.md:11 meeting-order",
+        "examples/running-doc/alex-jordan.1on1.md:37 unknown-theme",
+        "examples/running-doc/alex-jordan.1on1.md:50 cadence-gap",
+        "examples/running-doc/alex-jordan.1on1.md:57 stale-feedback",
+        "examples/running-doc/alex-jordan.1on1.md:72 stale-loop",
+        "examples/running-doc/alex-jordan.1on1.md:73 invalid-date",
+        "examples/running-doc/alex-jordan.1on1.md:77 broken-reference",
+        "examples/running-doc/alex-jordan.1on1.md:85 stale-loop",
+        "examples/running-doc/alex-jordan.1on1.md:87 non-iso-date",
+        "examples/running-doc/alex-jordan.1on1.md:106 status-only-agenda",
+        "examples/running-doc/alex-jordan.1on1.md:106 career-drift",
+        "examples/running-doc/alex-jordan.1on1.md:106 uncarried-loops",
+        "examples/running-doc/alex-jordan.1on1.md:117 overdue-action",
+        "examples/running-doc/alex-jordan.1on1.md:118 duplicate-id",
+    ];
+    assert_eq!(got, expected);
 }

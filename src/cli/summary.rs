@@ -64,16 +64,21 @@ fn render(s: &SeriesSummary) -> String {
     );
     let _ = writeln!(out, "  open loops   {}", s.open_loops.len());
     for l in &s.open_loops {
-        let mark = match (l.feedback, l.stale) {
-            (true, true) => " feedback, stale",
-            (true, false) => " feedback",
-            (false, true) => " stale",
-            (false, false) => "",
-        };
+        let mut marks = vec![days(l.days_since_activity) + " quiet"];
+        if l.feedback {
+            marks.push("feedback".into());
+        }
+        if l.stale {
+            marks.push("stale".into());
+        }
         let _ = writeln!(
             out,
-            "    {} ({} days quiet{mark}) {}:{}  {}",
-            l.opened, l.days_since_activity, l.file, l.line, l.text
+            "    {} {}:{} ({})  {}",
+            l.opened,
+            l.file,
+            l.line,
+            marks.join(", "),
+            shorten(&l.text, 72)
         );
     }
     out
@@ -81,7 +86,7 @@ fn render(s: &SeriesSummary) -> String {
 
 fn theme(t: &ThemeSummary, meetings: usize) -> String {
     let last = match (t.last, t.days_since_last) {
-        (Some(d), Some(n)) => format!(", last {d} ({n} days ago)"),
+        (Some(d), Some(n)) => format!(", last {d} ({} ago)", days(n)),
         _ => ", never".to_string(),
     };
     format!(
@@ -91,4 +96,20 @@ fn theme(t: &ThemeSummary, meetings: usize) -> String {
         meetings,
         (t.share_of_meetings * 100.0).round()
     )
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
 }

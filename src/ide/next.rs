@@ -197,7 +197,7 @@ pub fn carry_line(
 }
 
 /// An item's first line without its id, dates and references.
-fn carried_text(text: &str) -> String {
+pub fn carried_text(text: &str) -> String {
     static STRIP: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\s*\^[A-Za-z0-9-]+\s*$|\s*(?:✅|📅)\x{FE0F}?\s*\d{4}-\d{2}-\d{2}|\s*\[(?:completion|due)::\s*\d{4}-\d{2}-\d{2}\]|\s*\bdue::?\s*\d{4}-\d{2}-\d{2}|\s*\[\[[^\]]*#\^[A-Za-z0-9-]+[^\]]*\]\]").unwrap()
     });

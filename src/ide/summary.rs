@@ -123,7 +123,7 @@ pub fn summary(ws: &Workspace, series: &Series) -> SeriesSummary {
         .map(|l| {
             let f = ws.file(l.origin.file);
             OpenLoop {
-                text: ws.item_text(l.origin).trim().to_string(),
+                text: super::next::carried_text(ws.item_text(l.origin)),
                 file: f.path.display().to_string(),
                 line: f.line_index.line_of(ws.item(l.origin).first_line.start) + 1,
                 opened: l.opened,
