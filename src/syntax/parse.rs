@@ -257,14 +257,8 @@ fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate
     }
     let section_levels: &[u8] = if file.one_meeting { &[2, 3] } else { &[3] };
     for (mi, meeting) in file.meetings.iter_mut().enumerate() {
-        // Headings are in text order: take the meeting's slice of them.
-        let from = file
-            .headings
-            .partition_point(|h| h.line.start < meeting.range.start);
-        let to = file
-            .headings
-            .partition_point(|h| h.line.start < meeting.range.end);
-        let in_meeting: Vec<&Heading> = file.headings[from..to]
+        let headings = starting_within(&file.headings, |h| h.line.start, meeting.range);
+        let in_meeting: Vec<&Heading> = file.headings[headings]
             .iter()
             .filter(|h| h.line != meeting.heading && section_levels.contains(&h.level))
             .collect();
@@ -278,14 +272,9 @@ fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate
                 range: TextRange::new(h.line.start, section_end),
             });
         }
-        let first = file
-            .items
-            .partition_point(|it| it.range.start < meeting.range.start);
-        let last = file
-            .items
-            .partition_point(|it| it.range.start < meeting.range.end);
-        meeting.items = first as ItemIdx..last as ItemIdx;
-        for item in &mut file.items[first..last] {
+        let items = starting_within(&file.items, |it| it.range.start, meeting.range);
+        meeting.items = items.start as ItemIdx..items.end as ItemIdx;
+        for item in &mut file.items[items] {
             item.meeting = Some(mi as MeetingIdx);
             item.section = meeting
                 .sections
@@ -295,6 +284,15 @@ fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate
                 .map_or(SectionKind::Agenda, |s| s.kind);
         }
     }
+}
+
+/// The indices of the elements of `v` (in text order) that start inside `range`.
+fn starting_within<T>(
+    v: &[T],
+    start: impl Fn(&T) -> usize,
+    range: TextRange,
+) -> std::ops::Range<usize> {
+    v.partition_point(|x| start(x) < range.start)..v.partition_point(|x| start(x) < range.end)
 }
 
 fn first_line(text: &str, from: usize) -> TextRange {
