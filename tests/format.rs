@@ -113,8 +113,8 @@ fn a_file_named_by_date_is_one_meeting_and_its_folder_one_series() {
         ("maya/2026-11-10.1on1.md", b),
         ("ravi/2026-11-10.1on1.md", other),
     ]);
-    assert_eq!(ws.series().len(), 2);
-    let maya = ws.series().iter().find(|s| s.name == "maya").unwrap();
+    assert_eq!(ws.series().count(), 2);
+    let maya = ws.series().find(|s| s.name == "maya").unwrap();
     assert_eq!(maya.meetings.len(), 2);
     assert_eq!(maya.loops.len(), 1);
     assert_eq!(
@@ -135,8 +135,8 @@ fn a_date_key_makes_a_one_meeting_file_and_with_joins_files_anywhere() {
     let running = "---\nwith: Priya\n---\n## 2026-11-10\n- [ ] Draft the RFC ^rfc\n";
     let single = "---\nwith: priya\ndate: 2026-11-17\n---\n# Notes\n## Agenda\n- How is the RFC? [[#^rfc]]\n";
     let ws = workspace(&[("a/running.1on1.md", running), ("b/single.1on1.md", single)]);
-    assert_eq!(ws.series().len(), 1);
-    let s = &ws.series()[0];
+    assert_eq!(ws.series().count(), 1);
+    let s = &ws.series().next().unwrap();
     assert_eq!(
         s.meeting_dates
             .iter()

@@ -304,7 +304,7 @@ fn a_cancelled_task_closes_its_loop() {
 - What should I learn next? #growth
 ";
     let ws = workspace(&[("a.1on1.md", text)]);
-    let series = &ws.series()[0];
+    let series = &ws.series().next().unwrap();
     assert_eq!(series.loops.len(), 0, "a cancelled task opens no loop");
     assert_eq!(findings(text), Vec::<String>::new());
 }
@@ -336,9 +336,9 @@ fn an_impossible_date_is_an_error_and_not_a_meeting() {
 ";
     assert_eq!(findings(text), ["1 invalid-date", "3 invalid-date"]);
     let ws = workspace(&[("a.1on1.md", text)]);
-    assert_eq!(ws.series()[0].meetings.len(), 1);
+    assert_eq!(ws.series().next().unwrap().meetings.len(), 1);
     assert!(
-        ws.series()[0].loops.is_empty(),
+        ws.series().next().unwrap().loops.is_empty(),
         "content outside meetings opens no loops"
     );
 }
@@ -354,7 +354,7 @@ fn a_date_in_another_form_is_reported_and_not_a_meeting() {
 ";
     assert_eq!(findings(text), ["1 non-iso-date", "4 non-iso-date"]);
     let ws = workspace(&[("a.1on1.md", text)]);
-    assert!(ws.series()[0].meetings.is_empty());
+    assert!(ws.series().next().unwrap().meetings.is_empty());
 }
 
 #[test]
@@ -454,7 +454,7 @@ fn references_resolve_within_a_series_or_are_broken() {
     );
     // Every task references the 11-03 loop at least once ([[#^budget]] resolves in the
     // whole series), so all join it.
-    let s = &ws.series()[0];
+    let s = &ws.series().next().unwrap();
     assert_eq!(s.loops.len(), 1, "{:?}", s.loops);
     assert_eq!(s.loops[0].items.len(), 3);
     // A task whose every reference is broken opens a loop of its own.
@@ -463,7 +463,7 @@ fn references_resolve_within_a_series_or_are_broken() {
         ("m/2026-11-03.1on1.md", a),
         ("m/2026-11-10.1on1.md", &only_broken),
     ]);
-    assert_eq!(ws.series()[0].loops.len(), 2);
+    assert_eq!(ws.series().next().unwrap().loops.len(), 2);
 }
 
 #[test]
@@ -475,7 +475,10 @@ fn references_and_ids_in_code_do_not_count() {
 ";
     assert_eq!(findings(text), Vec::<String>::new());
     let ws = workspace(&[("a.1on1.md", text)]);
-    assert_eq!(ws.series()[0].ids.keys().collect::<Vec<_>>(), ["real-id"]);
+    assert_eq!(
+        ws.series().next().unwrap().ids.keys().collect::<Vec<_>>(),
+        ["real-id"]
+    );
 }
 
 // ---- front matter, size, severities ----
@@ -493,7 +496,7 @@ just words
 ";
     assert_eq!(findings(text), ["3 bad-front-matter", "4 bad-front-matter"]);
     let ws = workspace(&[("a.1on1.md", text)]);
-    assert_eq!(ws.series()[0].name, "Priya");
+    assert_eq!(ws.series().next().unwrap().name, "Priya");
 }
 
 #[test]

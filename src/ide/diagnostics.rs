@@ -22,7 +22,6 @@ pub struct Diagnostic {
 pub fn workspace_diagnostics(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = ws
         .series()
-        .iter()
         .flat_map(|s| series_diagnostics(ws, s))
         .collect();
     out.sort_by(|a, b| {

@@ -72,7 +72,7 @@ pub struct OpenLoop {
 
 /// A summary of every series, in name order.
 pub fn summaries(ws: &Workspace) -> Vec<SeriesSummary> {
-    let mut out: Vec<SeriesSummary> = ws.series().iter().map(|s| summary(ws, s)).collect();
+    let mut out: Vec<SeriesSummary> = ws.series().map(|s| summary(ws, s)).collect();
     out.sort_by(|a, b| {
         a.series
             .to_lowercase()

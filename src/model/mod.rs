@@ -6,7 +6,9 @@ pub mod loops;
 pub mod series;
 pub mod status;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -16,6 +18,18 @@ use crate::text::LineIndex;
 
 pub use loops::{Loop, LoopId, LoopState};
 pub use series::{Series, SeriesId, SeriesKey};
+
+/// What puts a file into a series.
+fn series_key(path: &Path, parsed: &ParsedFile) -> SeriesKey {
+    let with = parsed.front_matter.as_ref().and_then(|fm| fm.with.as_ref());
+    match with {
+        Some(with) => SeriesKey::With(with.trim().to_lowercase()),
+        None if parsed.one_meeting => {
+            SeriesKey::Folder(path.parent().map(PathBuf::from).unwrap_or_default())
+        }
+        None => SeriesKey::File(path.to_path_buf()),
+    }
+}
 pub use status::{ItemSignals, StatusClassifier};
 
 /// A file of the workspace.
@@ -45,6 +59,10 @@ pub struct SourceFile {
     pub parsed: ParsedFile,
     /// Larger than `maxFileBytes`: not analysed (its tree is empty).
     pub too_large: bool,
+    /// The series it belongs to.
+    pub series_key: SeriesKey,
+    /// The editor's version of the text, for an open document.
+    pub version: Option<i32>,
 }
 
 impl SourceFile {
@@ -58,10 +76,12 @@ impl SourceFile {
         };
         SourceFile {
             line_index: LineIndex::new(&text),
+            series_key: series_key(&path, &parsed),
             path,
             text,
             parsed,
             too_large,
+            version: None,
         }
     }
 
@@ -83,62 +103,187 @@ pub fn name_date(path: &Path) -> Option<NaiveDate> {
 }
 
 /// Everything the tool knows: the configuration, the files, and the series they form.
+/// Cheap to clone and to update: files and series are shared, and an update rebuilds only
+/// the series a change touches.
 #[derive(Clone, Debug)]
 pub struct Workspace {
-    pub config: Config,
+    pub config: Arc<Config>,
     pub today: NaiveDate,
-    pub classifier: StatusClassifier,
-    files: Vec<SourceFile>,
-    series: Vec<Series>,
-    file_series: Vec<SeriesId>,
+    pub classifier: Arc<StatusClassifier>,
+    /// Slots by [`FileId`]; a removed file leaves an empty slot, so ids stay stable.
+    files: Vec<Option<Arc<SourceFile>>>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Series in key order; a [`SeriesId`] is an index here.
+    series: Vec<Arc<Series>>,
+    file_series: Vec<Option<SeriesId>>,
+}
+
+/// A change to the files of a workspace.
+#[derive(Clone, Debug)]
+pub enum FileChange {
+    /// A new file, or new contents for a known path.
+    Set(SourceFile),
+    Remove(PathBuf),
 }
 
 impl Workspace {
     /// Builds the workspace from its files and analyses every series.
     pub fn new(config: Config, today: NaiveDate, files: Vec<SourceFile>) -> Self {
-        let classifier = StatusClassifier::new(&config.status_patterns);
-        let mut ws = Workspace {
+        let empty = Workspace::empty(Arc::new(config), today);
+        empty
+            .update(files.into_iter().map(FileChange::Set).collect())
+            .0
+    }
+
+    fn empty(config: Arc<Config>, today: NaiveDate) -> Self {
+        Workspace {
+            classifier: Arc::new(StatusClassifier::new(&config.status_patterns)),
             config,
             today,
-            classifier,
-            files,
+            files: Vec::new(),
+            by_path: HashMap::new(),
             series: Vec::new(),
             file_series: Vec::new(),
-        };
-        ws.series = series::build_all(&ws);
-        ws.file_series = vec![SeriesId(0); ws.files.len()];
-        for s in &ws.series {
-            for f in &s.files {
-                ws.file_series[f.0 as usize] = s.id;
-            }
         }
+    }
+
+    /// The same files under another configuration or another today: every series is
+    /// analysed again.
+    pub fn with_settings(&self, config: Arc<Config>, today: NaiveDate) -> Workspace {
+        let mut ws = Workspace::empty(config, today);
+        ws.files = self.files.clone();
+        ws.by_path = self.by_path.clone();
+        ws.regroup(None);
         ws
     }
 
+    /// Applies `changes` and analyses again the series they touch. Returns the new
+    /// workspace and the files whose findings may have changed (every file of a touched
+    /// series, before or after the change).
+    pub fn update(&self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
+        let mut ws = Workspace {
+            config: self.config.clone(),
+            today: self.today,
+            classifier: self.classifier.clone(),
+            files: self.files.clone(),
+            by_path: self.by_path.clone(),
+            series: Vec::new(),
+            file_series: Vec::new(),
+        };
+        let mut changed: HashSet<FileId> = HashSet::new();
+        for change in changes {
+            match change {
+                FileChange::Set(file) => {
+                    let id = match ws.by_path.get(&file.path) {
+                        Some(&id) => id,
+                        None => {
+                            let id = FileId(ws.files.len() as u32);
+                            ws.files.push(None);
+                            ws.by_path.insert(file.path.clone(), id);
+                            id
+                        }
+                    };
+                    ws.files[id.0 as usize] = Some(Arc::new(file));
+                    changed.insert(id);
+                }
+                FileChange::Remove(path) => {
+                    if let Some(id) = ws.by_path.remove(&path) {
+                        ws.files[id.0 as usize] = None;
+                        changed.insert(id);
+                    }
+                }
+            }
+        }
+        let touched = ws.regroup(Some((self, &changed)));
+        (ws, touched)
+    }
+
+    /// Groups the files into series, reusing the series of `old` that no change touched.
+    fn regroup(&mut self, old: Option<(&Workspace, &HashSet<FileId>)>) -> Vec<FileId> {
+        let mut groups: BTreeMap<SeriesKey, Vec<FileId>> = BTreeMap::new();
+        for (id, file) in self.files() {
+            groups.entry(file.series_key.clone()).or_default().push(id);
+        }
+        let mut old_by_key: HashMap<&SeriesKey, &Arc<Series>> = HashMap::new();
+        if let Some((old, _)) = old {
+            for s in &old.series {
+                old_by_key.insert(&s.key, s);
+            }
+        }
+        let mut touched: HashSet<FileId> = HashSet::new();
+        let mut series = Vec::with_capacity(groups.len());
+        for (key, mut files) in groups {
+            files.sort_by(|a, b| self.file(*a).path.cmp(&self.file(*b).path));
+            let reusable = match (old, old_by_key.remove(&key)) {
+                (Some((_, changed)), Some(prev)) => (prev.files == files
+                    && !files.iter().any(|f| changed.contains(f)))
+                .then(|| prev.clone()),
+                _ => None,
+            };
+            let s = match reusable {
+                Some(s) => s,
+                None => {
+                    touched.extend(files.iter().copied());
+                    Arc::new(series::build(self, key, files))
+                }
+            };
+            series.push(s);
+        }
+        // Series that are gone, or were rebuilt: their old files' findings change too.
+        for gone in old_by_key.values() {
+            touched.extend(gone.files.iter().copied());
+        }
+        if let Some((old, _)) = old {
+            for s in &old.series {
+                if touched.iter().any(|f| s.files.contains(f)) {
+                    touched.extend(s.files.iter().copied());
+                }
+            }
+        }
+        self.file_series = vec![None; self.files.len()];
+        for (i, s) in series.iter().enumerate() {
+            for f in &s.files {
+                self.file_series[f.0 as usize] = Some(SeriesId(i as u32));
+            }
+        }
+        self.series = series;
+        let mut touched: Vec<FileId> = touched.into_iter().collect();
+        touched.sort();
+        touched
+    }
+
+    /// The files, with their ids, in id order.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .filter_map(|(i, f)| Some((FileId(i as u32), f.as_deref()?)))
     }
 
+    /// A file of the workspace. Panics on an id that is not a current file: ids come from
+    /// this workspace.
     pub fn file(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        self.files[id.0 as usize]
+            .as_deref()
+            .expect("a FileId of this workspace")
+    }
+
+    /// The file with this id, if it is still in the workspace.
+    pub fn get_file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)?.as_deref()
     }
 
     pub fn file_by_path(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
-    pub fn series(&self) -> &[Series] {
-        &self.series
+    pub fn series(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter().map(|s| &**s)
     }
 
     pub fn series_of(&self, file: FileId) -> &Series {
-        &self.series[self.file_series[file.0 as usize].0 as usize]
+        let id = self.file_series[file.0 as usize].expect("a FileId of this workspace");
+        &self.series[id.0 as usize]
     }
 
     pub fn item(&self, r: ItemRef) -> &syntax::Item {

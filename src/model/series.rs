@@ -1,7 +1,7 @@
 //! Series: the meetings with one person, across files. Grouping, series-wide settings,
 //! meetings in date order, block ids and reference resolution.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -39,7 +39,6 @@ pub enum Broken {
 /// The meetings with one person and everything derived from them.
 #[derive(Clone, Debug)]
 pub struct Series {
-    pub id: SeriesId,
     pub key: SeriesKey,
     /// The other person, the folder or the file, for people to read.
     pub name: String,
@@ -84,35 +83,8 @@ impl Series {
     }
 }
 
-/// Groups the files of `ws` into series and analyses each.
-pub(super) fn build_all(ws: &Workspace) -> Vec<Series> {
-    let mut groups: BTreeMap<SeriesKey, Vec<FileId>> = BTreeMap::new();
-    for (id, file) in ws.files() {
-        let fm_with = file
-            .parsed
-            .front_matter
-            .as_ref()
-            .and_then(|fm| fm.with.as_ref());
-        let key = match fm_with {
-            Some(with) => SeriesKey::With(with.trim().to_lowercase()),
-            None if file.parsed.one_meeting => {
-                SeriesKey::Folder(file.path.parent().map(PathBuf::from).unwrap_or_default())
-            }
-            None => SeriesKey::File(file.path.clone()),
-        };
-        groups.entry(key).or_default().push(id);
-    }
-    groups
-        .into_iter()
-        .enumerate()
-        .map(|(i, (key, mut files))| {
-            files.sort_by(|a, b| ws.file(*a).path.cmp(&ws.file(*b).path));
-            build(ws, SeriesId(i as u32), key, files)
-        })
-        .collect()
-}
-
-fn build(ws: &Workspace, id: SeriesId, key: SeriesKey, files: Vec<FileId>) -> Series {
+/// Analyses one series: `files` in path order.
+pub(super) fn build(ws: &Workspace, key: SeriesKey, files: Vec<FileId>) -> Series {
     let rank: HashMap<FileId, usize> = files.iter().enumerate().map(|(i, f)| (*f, i)).collect();
     let mut meetings: Vec<MeetingRef> = files
         .iter()
@@ -166,7 +138,6 @@ fn build(ws: &Workspace, id: SeriesId, key: SeriesKey, files: Vec<FileId>) -> Se
         .unwrap_or(ws.config.stale_after_days);
 
     let mut series = Series {
-        id,
         key,
         name,
         files,
