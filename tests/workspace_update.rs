@@ -7,8 +7,8 @@ use common::*;
 use oneonone_ls::config::Config;
 use oneonone_ls::model::{FileChange, SourceFile, Workspace};
 
-fn source(path: &str, text: &str) -> SourceFile {
-    SourceFile::new(path.into(), text.to_string(), u64::MAX)
+fn source(path: &str, text: &str) -> Box<SourceFile> {
+    Box::new(SourceFile::new(path.into(), text.to_string(), u64::MAX))
 }
 
 const A: &str = "---\nwith: Priya\n---\n## 2026-11-10\n### Actions\n- [ ] Draft the RFC ^rfc\n";

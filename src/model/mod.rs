@@ -122,7 +122,7 @@ pub struct Workspace {
 #[derive(Clone, Debug)]
 pub enum FileChange {
     /// A new file, or new contents for a known path.
-    Set(SourceFile),
+    Set(Box<SourceFile>),
     Remove(PathBuf),
 }
 
@@ -183,7 +183,7 @@ impl Workspace {
                             id
                         }
                     };
-                    ws.files[id.0 as usize] = Some(Arc::new(file));
+                    ws.files[id.0 as usize] = Some(Arc::from(file));
                     changed.insert(id);
                 }
                 FileChange::Remove(path) => {
