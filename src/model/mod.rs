@@ -131,7 +131,12 @@ impl Workspace {
     pub fn new(config: Config, today: NaiveDate, files: Vec<SourceFile>) -> Self {
         let empty = Workspace::empty(Arc::new(config), today);
         empty
-            .update(files.into_iter().map(FileChange::Set).collect())
+            .update(
+                files
+                    .into_iter()
+                    .map(|f| FileChange::Set(Box::new(f)))
+                    .collect(),
+            )
             .0
     }
 
