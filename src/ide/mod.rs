@@ -1,9 +1,17 @@
-//! What a user sees, as plain Rust types in byte ranges: diagnostics, the summary, the next
-//! meeting. No protocol types here; the command line and the server render these.
+//! What a user sees, as plain Rust types in byte ranges: diagnostics, completions, code
+//! actions, hover, symbols, navigation, folding, inlay hints, lenses, the summary and the
+//! next meeting. No protocol types here; the command line and the server render these.
 
+pub mod actions;
+pub mod annotations;
+pub mod at;
+pub mod completion;
 pub mod diagnostics;
 pub mod edit;
+pub mod hover;
+pub mod navigation;
 pub mod next;
+pub mod outline;
 pub mod summary;
 
 pub use diagnostics::{series_diagnostics, workspace_diagnostics, Diagnostic};

@@ -82,7 +82,10 @@ impl ParsedFile {
         // Meetings are in text order and do not overlap.
         let at = self.meetings.partition_point(|m| m.range.start <= offset);
         let m = self.meetings.get(at.checked_sub(1)?)?;
-        (offset < m.range.end.max(m.range.start + 1)).then_some((at - 1) as MeetingIdx)
+        // The end of the last meeting (the end of the file) is still in it.
+        let last = at == self.meetings.len();
+        let inside = offset < m.range.end || (last && offset == m.range.end);
+        inside.then_some((at - 1) as MeetingIdx)
     }
 }
 
