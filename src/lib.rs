@@ -5,7 +5,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod ide;
+pub mod lsp;
 pub mod model;
 pub mod syntax;
 pub mod text;

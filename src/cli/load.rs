@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::{parse_today, Config};
+use crate::files::walk;
+pub use crate::files::{io_reason, is_note};
 use crate::model::SourceFile;
 
 /// Problems met while loading; each is one line on stderr, and they make the exit code 2.
@@ -18,17 +20,6 @@ impl Errors {
     }
 }
 
-/// Folders never walked into.
-fn skipped_dir(name: &str) -> bool {
-    name.starts_with('.') || name == "node_modules" || name == "target"
-}
-
-pub fn is_note(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".1on1.md"))
-}
-
 /// Every `*.1on1.md` under the given paths (a file given by name is taken whatever its
 /// name), as the path to show and the path to read. Symbolic links inside folders are not
 /// followed.
@@ -37,7 +28,7 @@ pub fn discover(args: &[String], errors: &mut Errors) -> Vec<PathBuf> {
     for arg in args {
         let path = Path::new(arg);
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut out, errors),
+            Ok(meta) if meta.is_dir() => walk(path, &mut out, &mut |e| errors.push(e)),
             Ok(_) => out.push(path.to_path_buf()),
             Err(e) => errors.push(format!("cannot read {arg}: {}", io_reason(&e))),
         }
@@ -45,81 +36,6 @@ pub fn discover(args: &[String], errors: &mut Errors) -> Vec<PathBuf> {
     out.sort();
     out.dedup();
     out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Errors) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(format!("cannot read {}: {}", dir.display(), io_reason(&e)));
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = clean(&entry.path());
-        if kind.is_dir() {
-            if !skipped_dir(&entry.file_name().to_string_lossy()) {
-                walk(&path, out, errors);
-            }
-        } else if kind.is_file() && is_note(&path) {
-            out.push(path);
-        }
-    }
-}
-
-/// `./a/b` -> `a/b`, so that paths print as the user would write them.
-fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Reads and parses files, on every core; unreadable ones are reported and skipped.
-/// Invalid UTF-8 is read lossily.
-pub fn read_files(paths: Vec<PathBuf>, config: &Config, errors: &mut Errors) -> Vec<SourceFile> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    let results: Vec<Result<SourceFile, String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|p| read_one(p, config)).collect::<Vec<_>>())
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut files = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
-        }
-    }
-    files
-}
-
-fn read_one(path: &Path, config: &Config) -> Result<SourceFile, String> {
-    let bytes =
-        fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_reason(&e)))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    Ok(SourceFile::new(
-        path.to_path_buf(),
-        text,
-        config.max_file_bytes,
-    ))
 }
 
 /// The configuration: `--config FILE`, else the nearest `.1on1.json` in the first path's
@@ -197,15 +113,11 @@ pub fn today(flag: Option<&str>, config: &Config) -> Result<NaiveDate, String> {
         .unwrap_or_else(|| chrono::Local::now().date_naive()))
 }
 
-/// An I/O error in a few words, without the OS error number.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file or folder".into(),
-        PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
+/// Reads and parses the files; unreadable ones are reported and skipped.
+pub fn read_files(paths: Vec<PathBuf>, config: &Config, errors: &mut Errors) -> Vec<SourceFile> {
+    let (files, problems) = crate::files::read_all(&paths, config.max_file_bytes);
+    for p in problems {
+        errors.push(p);
     }
+    files
 }

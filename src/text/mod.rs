@@ -3,6 +3,7 @@
 //! encodings.
 
 mod line_index;
+pub mod rope;
 
 pub use line_index::{ColumnUnit, LineCol, LineIndex};
 

@@ -1,0 +1,226 @@
+//! The language server: state, document store, conversion to and from the protocol,
+//! capabilities, configuration and file watching. Handlers are thin: convert, call `ide`,
+//! convert back. Heavy work runs on blocking threads, never on the message loop, and a
+//! panic in a handler becomes an `InternalError` answer.
+
+mod capabilities;
+pub mod convert;
+mod notifications;
+mod requests;
+mod state;
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::sync::Notify;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
+
+use capabilities::ClientCaps;
+use state::State;
+
+/// The server. Cheap to clone: every clone shares one state.
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client,
+    state: Mutex<State>,
+    /// Serialises analyses (see [`state::analyse`]).
+    serial: Mutex<()>,
+    /// Wakes the diagnostics publisher.
+    publish: Notify,
+    caps: OnceLock<ClientCaps>,
+}
+
+impl Server {
+    fn new(client: Client) -> Self {
+        Server {
+            inner: Arc::new(Inner {
+                client,
+                state: Mutex::new(State::new()),
+                serial: Mutex::new(()),
+                publish: Notify::new(),
+                caps: OnceLock::new(),
+            }),
+        }
+    }
+
+    fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    fn caps(&self) -> ClientCaps {
+        self.inner.caps.get().cloned().unwrap_or_default()
+    }
+
+    /// Runs `f` on a blocking thread; a panic in it answers `InternalError` and the server
+    /// goes on.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&Server) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let this = self.clone();
+        match tokio::task::spawn_blocking(move || f(&this)).await {
+            Ok(result) => result,
+            Err(e) => {
+                let message = if e.is_panic() {
+                    "panicked"
+                } else {
+                    "was cancelled"
+                };
+                eprintln!("oneonone-ls: {what} {message}");
+                let mut err = Error::internal_error();
+                err.message = format!("oneonone-ls: {what} {message}").into();
+                Err(err)
+            }
+        }
+    }
+}
+
+/// The service, for running the server over any transport (tests use an in-memory pipe).
+pub fn service() -> (LspService<Server>, ClientSocket) {
+    LspService::new(Server::new)
+}
+
+/// Runs the server on stdin and stdout until `exit`; returns the process exit code (0 when
+/// `shutdown` came first, else 1).
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oneonone-ls: cannot start: {e}");
+            return 2;
+        }
+    };
+    let (service, socket) = service();
+    let shutdown = service.inner().inner.clone();
+    runtime.block_on(async {
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    let code = if state::lock(&shutdown.state).shutdown {
+        0
+    } else {
+        1
+    };
+    // Do not wait for background work (indexing, publishing) once the client said exit.
+    runtime.shutdown_background();
+    code
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Ok(self.on_initialize(params))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.on_initialized().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        state::lock(&self.inner.state).shutdown = true;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        self.on_did_open(params);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.on_did_change(params);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.on_did_close(params).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.on_watched_files(params).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.on_configuration(params).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.blocking("hover", move |s| s.hover(params)).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.blocking("completion", move |s| s.completion(params))
+            .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.blocking("codeAction", move |s| s.code_action(params))
+            .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.blocking("definition", move |s| s.definition(params))
+            .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.blocking("references", move |s| s.references(params))
+            .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.blocking("prepareRename", move |s| s.prepare_rename(params))
+            .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.blocking("rename", move |s| s.rename(params)).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.blocking("documentSymbol", move |s| s.document_symbol(params))
+            .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.blocking("workspaceSymbol", move |s| s.workspace_symbol(params))
+            .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.blocking("foldingRange", move |s| s.folding_range(params))
+            .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.blocking("inlayHint", move |s| s.inlay_hint(params))
+            .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.blocking("codeLens", move |s| s.code_lens(params))
+            .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        self.on_execute_command(params).await
+    }
+}

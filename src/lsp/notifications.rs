@@ -1,0 +1,451 @@
+//! Lifecycle, document sync, file watching, configuration, indexing and publishing
+//! diagnostics. Edits are applied to the document store synchronously, before any
+//! `.await`, so that they are never reordered.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ropey::Rope;
+use serde_json::Value;
+use tower_lsp_server::ls_types::*;
+
+use super::capabilities::{negotiate_encoding, server_capabilities, ClientCaps};
+use super::convert;
+use super::state::{analyse, lock, Document, Pending};
+use super::Server;
+use crate::files;
+use crate::ide::series_diagnostics;
+use crate::model::{SeriesKey, Workspace};
+
+impl Server {
+    pub(super) fn on_initialize(&self, params: InitializeParams) -> InitializeResult {
+        let unit = negotiate_encoding(&params);
+        let _ = self.inner.caps.set(ClientCaps::of(&params));
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
+                roots.push(p.into_owned());
+            }
+        }
+        let mut st = lock(&self.inner.state);
+        st.unit = unit;
+        st.roots = roots;
+        if let Some(opts) = params.initialization_options {
+            st.client_settings = settings_section(opts);
+        }
+        InitializeResult {
+            capabilities: server_capabilities(unit),
+            server_info: Some(ServerInfo {
+                name: "oneonone-ls".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        }
+    }
+
+    pub(super) async fn on_initialized(&self) {
+        let caps = self.caps();
+        if caps.watch_files_dynamically {
+            let watchers = ["**/*.1on1.md", "**/.1on1.json"]
+                .iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "oneonone-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client().register_capability(vec![registration]).await {
+                eprintln!("oneonone-ls: could not register file watching: {e}");
+            }
+        }
+        self.pull_configuration().await;
+        self.load_root_configs();
+        let problems = lock(&self.inner.state).rebuild_config();
+        self.report_config(problems).await;
+        let publisher = self.clone();
+        tokio::spawn(async move { publisher.publish_loop().await });
+        let indexer = self.clone();
+        tokio::spawn(async move { indexer.index().await });
+    }
+
+    pub(super) fn on_did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let path = convert::path(&doc.uri);
+        let mut st = lock(&self.inner.state);
+        st.pending.insert(
+            path.clone(),
+            Pending::Set {
+                text: doc.text.clone(),
+                version: Some(doc.version),
+            },
+        );
+        st.docs.insert(
+            path,
+            Document {
+                uri: doc.uri,
+                rope: Rope::from_str(&doc.text),
+                version: doc.version,
+            },
+        );
+        drop(st);
+        self.inner.publish.notify_one();
+    }
+
+    pub(super) fn on_did_change(&self, params: DidChangeTextDocumentParams) {
+        let path = convert::path(&params.text_document.uri);
+        let mut st = lock(&self.inner.state);
+        let unit = st.unit;
+        let Some(doc) = st.docs.get_mut(&path) else {
+            eprintln!(
+                "oneonone-ls: change to a document that is not open: {}",
+                params.text_document.uri.as_str()
+            );
+            return;
+        };
+        // A catch for a bug in the rope code: the document is then taken as the client has
+        // it only on its next full change, but the server stays up.
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for change in params.content_changes {
+                match change.range {
+                    Some(r) => crate::text::rope::replace(
+                        &mut doc.rope,
+                        (r.start.line, r.start.character),
+                        (r.end.line, r.end.character),
+                        &change.text,
+                        unit,
+                    ),
+                    None => doc.rope = Rope::from_str(&change.text),
+                }
+            }
+        }));
+        if applied.is_err() {
+            eprintln!(
+                "oneonone-ls: could not apply a change to {}",
+                path.display()
+            );
+        }
+        doc.version = params.text_document.version;
+        let pending = Pending::Set {
+            text: doc.rope.to_string(),
+            version: Some(doc.version),
+        };
+        st.pending.insert(path, pending);
+        drop(st);
+        self.inner.publish.notify_one();
+    }
+
+    pub(super) async fn on_did_close(&self, params: DidCloseTextDocumentParams) {
+        let path = convert::path(&params.text_document.uri);
+        let uri = params.text_document.uri;
+        // The file goes back to what is on disk, or leaves the workspace.
+        let on_disk = if uri.scheme().as_str() == "file" && files::is_note(&path) {
+            let p = path.clone();
+            tokio::task::spawn_blocking(move || files::read_text(&p).ok())
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        let mut st = lock(&self.inner.state);
+        st.docs.remove(&path);
+        st.uris.insert(path.clone(), uri);
+        let pending = match on_disk {
+            Some(text) => Pending::Set {
+                text,
+                version: None,
+            },
+            None => Pending::Remove,
+        };
+        st.pending.insert(path, pending);
+        drop(st);
+        self.inner.publish.notify_one();
+    }
+
+    pub(super) async fn on_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        let mut reads = Vec::new();
+        {
+            let mut st = lock(&self.inner.state);
+            for change in params.changes {
+                let path = convert::path(&change.uri);
+                if path.file_name().is_some_and(|n| n == ".1on1.json") {
+                    config_changed = true;
+                } else if files::is_note(&path) && !st.docs.contains_key(&path) {
+                    if change.typ == FileChangeType::DELETED {
+                        st.pending.insert(path, Pending::Remove);
+                    } else {
+                        st.uris.insert(path.clone(), change.uri);
+                        reads.push(path);
+                    }
+                }
+            }
+        }
+        let read = tokio::task::spawn_blocking(move || {
+            reads
+                .into_iter()
+                .map(|p| (files::read_text(&p), p))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        {
+            let mut st = lock(&self.inner.state);
+            for (text, path) in read {
+                // An open document's buffer wins over the disk.
+                if st.docs.contains_key(&path) {
+                    continue;
+                }
+                let pending = match text {
+                    Ok(text) => Pending::Set {
+                        text,
+                        version: None,
+                    },
+                    Err(_) => Pending::Remove,
+                };
+                st.pending.insert(path, pending);
+            }
+        }
+        if config_changed {
+            self.load_root_configs();
+            let problems = lock(&self.inner.state).rebuild_config();
+            self.report_config(problems).await;
+        }
+        self.inner.publish.notify_one();
+    }
+
+    pub(super) async fn on_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.caps().pull_configuration {
+            self.pull_configuration().await;
+        } else {
+            lock(&self.inner.state).client_settings = settings_section(params.settings);
+        }
+        let problems = lock(&self.inner.state).rebuild_config();
+        self.report_config(problems).await;
+        self.inner.publish.notify_one();
+    }
+
+    /// Asks the client for the `oneonone` section, when it can answer.
+    async fn pull_configuration(&self) {
+        if !self.caps().pull_configuration {
+            return;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("oneonone".into()),
+        };
+        match self.client().configuration(vec![item]).await {
+            Ok(mut values) if !values.is_empty() => {
+                let value = values.swap_remove(0);
+                if !value.is_null() {
+                    lock(&self.inner.state).client_settings = value;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("oneonone-ls: workspace/configuration failed: {e}"),
+        }
+    }
+
+    /// Reads the `.1on1.json` of every root; a file that is not JSON is reported and left
+    /// out.
+    fn load_root_configs(&self) {
+        let roots = lock(&self.inner.state).roots.clone();
+        let mut values = Vec::new();
+        let mut problems = Vec::new();
+        for root in roots {
+            let path = root.join(".1on1.json");
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            match serde_json::from_str::<Value>(&text) {
+                Ok(v) => values.push((root, v)),
+                Err(e) => problems.push(format!(
+                    "{}: not valid JSON ({e}); the defaults are used",
+                    path.display()
+                )),
+            }
+        }
+        let mut st = lock(&self.inner.state);
+        st.root_settings = values;
+        drop(st);
+        let this = self.clone();
+        if !problems.is_empty() {
+            tokio::spawn(async move { this.report_config(problems).await });
+        }
+    }
+
+    async fn report_config(&self, problems: Vec<String>) {
+        for p in problems {
+            eprintln!("oneonone-ls: {p}");
+            self.client()
+                .show_message(MessageType::WARNING, format!("oneonone-ls: {p}"))
+                .await;
+        }
+    }
+
+    /// Indexes every note under the workspace folders, off the message loop, with progress.
+    async fn index(&self) {
+        let progress = if self.caps().work_done_progress {
+            let token = NumberOrString::String("oneonone-index".into());
+            match self.client().create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client()
+                        .progress(token, "Indexing 1:1 notes")
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let (roots, config) = {
+            let st = lock(&self.inner.state);
+            (st.roots.clone(), st.config.clone())
+        };
+        let this = self.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            let mut paths = Vec::new();
+            let mut errors = Vec::new();
+            for root in &roots {
+                files::walk(root, &mut paths, &mut |e| errors.push(e));
+            }
+            let (found, read_errors) = files::read_all(&paths, config.max_file_bytes);
+            errors.extend(read_errors);
+            for e in &errors {
+                eprintln!("oneonone-ls: {e}");
+            }
+            let today = super::state::today(&config);
+            let ws = Workspace::new((*config).clone(), today, found);
+            // Install under the analysis lock, so that no analysis of the empty workspace
+            // lands after it; open documents are applied again over the disk's text.
+            let _serial = lock(&this.inner.serial);
+            let mut st = lock(&this.inner.state);
+            let count = ws.files().count();
+            st.unpublished
+                .extend(ws.files().map(|(_, f)| f.path.clone()));
+            st.workspace = std::sync::Arc::new(ws);
+            st.reapply_open_documents();
+            count
+        })
+        .await;
+        self.inner.publish.notify_one();
+        if let Some(p) = progress {
+            let message = match found {
+                Ok(n) => format!("{n} files"),
+                Err(_) => "failed".into(),
+            };
+            p.finish_with_message(message).await;
+        }
+    }
+
+    /// Publishes diagnostics whenever something changed: one task, so that publications
+    /// never overtake each other; open documents first.
+    async fn publish_loop(&self) {
+        loop {
+            self.inner.publish.notified().await;
+            let this = self.clone();
+            let batch = tokio::task::spawn_blocking(move || this.diagnostics_to_publish()).await;
+            let Ok(batch) = batch else {
+                eprintln!("oneonone-ls: computing diagnostics panicked");
+                continue;
+            };
+            for (uri, diagnostics, version) in batch {
+                self.client()
+                    .publish_diagnostics(uri, diagnostics, version)
+                    .await;
+            }
+        }
+    }
+
+    /// The diagnostics of every file whose findings changed, for its current version only.
+    fn diagnostics_to_publish(&self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+        let ws = analyse(&self.inner.state, &self.inner.serial);
+        let (paths, unit, open_versions) = {
+            let mut st = lock(&self.inner.state);
+            let paths = std::mem::take(&mut st.unpublished);
+            let versions: HashMap<PathBuf, i32> = st
+                .docs
+                .iter()
+                .map(|(p, d)| (p.clone(), d.version))
+                .collect();
+            (paths, st.unit, versions)
+        };
+        let mut by_series: HashMap<SeriesKey, Vec<crate::ide::Diagnostic>> = HashMap::new();
+        let mut out = Vec::new();
+        let mut cleared = Vec::new();
+        let mut published = Vec::new();
+        for path in paths {
+            let Some(id) = ws.file_by_path(&path) else {
+                cleared.push(path);
+                continue;
+            };
+            let file = ws.file(id);
+            if let Some(&current) = open_versions.get(&path) {
+                if file.version != Some(current) {
+                    continue; // a newer change is on its way and will publish
+                }
+            }
+            let series = ws.series_of(id);
+            let all = by_series
+                .entry(series.key.clone())
+                .or_insert_with(|| series_diagnostics(&ws, series));
+            let diags: Vec<Diagnostic> = all
+                .iter()
+                .filter(|d| d.file == id)
+                .map(|d| convert::diagnostic(file, d, unit))
+                .collect();
+            published.push((path.clone(), !diags.is_empty()));
+            out.push((path, diags, file.version));
+        }
+        let mut st = lock(&self.inner.state);
+        let mut batch = Vec::new();
+        for (path, diags, version) in out {
+            if let Some(uri) = st.uri_of(&path) {
+                batch.push((open_versions.contains_key(&path), uri, diags, version));
+            }
+        }
+        for path in cleared {
+            if st.published.remove(&path) {
+                if let Some(uri) = st.uri_of(&path) {
+                    batch.push((false, uri, Vec::new(), None));
+                }
+            }
+        }
+        for (path, nonempty) in published {
+            if nonempty {
+                st.published.insert(path);
+            } else {
+                st.published.remove(&path);
+            }
+        }
+        batch.sort_by_key(|(open, ..)| !*open);
+        batch
+            .into_iter()
+            .map(|(_, uri, d, v)| (uri, d, v))
+            .collect()
+    }
+}
+
+/// The `oneonone` section of a settings object, or the object itself.
+fn settings_section(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) if map.contains_key("oneonone") => {
+            map.remove("oneonone").unwrap_or(Value::Null)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,200 @@
+//! The server's state: open documents (a rope and a version each), the files on disk, the
+//! configuration layers, and the analysed workspace with the changes not yet applied to it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use ropey::Rope;
+use serde_json::Value;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::config::{Config, ConfigError};
+use crate::model::{FileChange, SourceFile, Workspace};
+use crate::text::ColumnUnit;
+
+/// An open document: the editor's text and version.
+pub struct Document {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: i32,
+}
+
+/// A change not yet applied to the workspace.
+pub enum Pending {
+    Set { text: String, version: Option<i32> },
+    Remove,
+}
+
+pub struct State {
+    pub unit: ColumnUnit,
+    pub roots: Vec<PathBuf>,
+    pub docs: HashMap<PathBuf, Document>,
+    /// URIs to publish to, for files that are not open.
+    pub uris: HashMap<PathBuf, Uri>,
+    pub pending: HashMap<PathBuf, Pending>,
+    /// Settings from the client (initialization options, then pushed or pulled ones).
+    pub client_settings: Value,
+    /// `.1on1.json` of each root that has one.
+    pub root_settings: Vec<(PathBuf, Value)>,
+    pub config: Arc<Config>,
+    /// The configuration changed since the workspace was analysed.
+    pub config_changed: bool,
+    pub workspace: Arc<Workspace>,
+    /// Files whose diagnostics changed and are not yet published.
+    pub unpublished: BTreeSet<PathBuf>,
+    /// Files with diagnostics published, to clear when they go away.
+    pub published: HashSet<PathBuf>,
+    pub shutdown: bool,
+}
+
+impl State {
+    pub fn new() -> Self {
+        let config = Arc::new(Config::default());
+        State {
+            unit: ColumnUnit::Utf16,
+            roots: Vec::new(),
+            docs: HashMap::new(),
+            uris: HashMap::new(),
+            pending: HashMap::new(),
+            client_settings: Value::Null,
+            root_settings: Vec::new(),
+            workspace: Arc::new(Workspace::new(
+                Config::default(),
+                today(&config),
+                Vec::new(),
+            )),
+            config,
+            config_changed: false,
+            unpublished: BTreeSet::new(),
+            published: HashSet::new(),
+            shutdown: false,
+        }
+    }
+
+    /// The URI to publish a path's diagnostics to.
+    pub fn uri_of(&self, path: &Path) -> Option<Uri> {
+        if let Some(d) = self.docs.get(path) {
+            return Some(d.uri.clone());
+        }
+        self.uris
+            .get(path)
+            .cloned()
+            .or_else(|| super::convert::uri(path))
+    }
+
+    /// Rebuilds the configuration from its layers: defaults, then the client's settings,
+    /// then each root's `.1on1.json`. Returns what was refused.
+    pub fn rebuild_config(&mut self) -> Vec<String> {
+        let mut config = Config::default();
+        let mut problems = Vec::new();
+        let report = |source: &str, errors: Vec<ConfigError>, out: &mut Vec<String>| {
+            out.extend(
+                errors
+                    .into_iter()
+                    .map(|e| format!("{source}: {e}; the default is used")),
+            );
+        };
+        let client = self.client_settings.clone();
+        report("settings", config.merge_json(&client), &mut problems);
+        for (root, value) in &self.root_settings {
+            let source = root.join(".1on1.json").display().to_string();
+            report(&source, config.merge_json(value), &mut problems);
+        }
+        if *self.config != config {
+            self.config = Arc::new(config);
+            self.config_changed = true;
+        }
+        problems
+    }
+
+    /// Marks every open document as changed, so that its buffer wins over what is on disk.
+    pub fn reapply_open_documents(&mut self) {
+        for (path, doc) in &self.docs {
+            self.pending.insert(
+                path.clone(),
+                Pending::Set {
+                    text: doc.rope.to_string(),
+                    version: Some(doc.version),
+                },
+            );
+        }
+    }
+}
+
+/// Today for the server: the configuration's `today`, else `ONEONONE_TODAY`, else the
+/// local date.
+pub fn today(config: &Config) -> NaiveDate {
+    if let Some(t) = config.today {
+        return t;
+    }
+    if let Ok(s) = std::env::var("ONEONONE_TODAY") {
+        if let Ok(t) = crate::config::parse_today(&s) {
+            return t;
+        }
+    }
+    chrono::Local::now().date_naive()
+}
+
+/// Locks a mutex, recovering it if a panicking handler poisoned it: the state it guards is
+/// only ever changed by whole assignments.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Brings the workspace up to date with the pending changes (and a new configuration or
+/// a new day). `serial` keeps two analyses from running at once; the state lock is never
+/// held while analysing.
+pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
+    let _one_at_a_time = lock(serial);
+    let (base, pending, settings) = {
+        let mut st = lock(state);
+        let day = today(&st.config);
+        let settings =
+            (st.config_changed || st.workspace.today != day).then(|| (st.config.clone(), day));
+        if st.pending.is_empty() && settings.is_none() {
+            return st.workspace.clone();
+        }
+        st.config_changed = false;
+        (
+            st.workspace.clone(),
+            std::mem::take(&mut st.pending),
+            settings,
+        )
+    };
+    let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
+    let base = match settings {
+        Some((config, day)) => {
+            let ws = base.with_settings(config, day);
+            touched.extend(ws.files().map(|(_, f)| f.path.clone()));
+            Arc::new(ws)
+        }
+        None => base,
+    };
+    let max = base.config.max_file_bytes;
+    let mut changes = Vec::with_capacity(pending.len());
+    for (path, p) in pending {
+        touched.insert(path.clone());
+        changes.push(match p {
+            Pending::Set { text, version } => {
+                let mut file = SourceFile::new(path, text, max);
+                file.version = version;
+                FileChange::Set(Box::new(file))
+            }
+            Pending::Remove => FileChange::Remove(path),
+        });
+    }
+    let (ws, files) = base.update(changes);
+    touched.extend(
+        files
+            .iter()
+            .filter_map(|f| ws.get_file(*f))
+            .map(|f| f.path.clone()),
+    );
+    let ws = Arc::new(ws);
+    let mut st = lock(state);
+    st.workspace = ws.clone();
+    st.unpublished.extend(touched);
+    ws
+}
