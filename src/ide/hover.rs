@@ -98,8 +98,8 @@ fn id_history(ws: &Workspace, file: FileId, target: Target) -> Option<String> {
 pub fn loop_history(ws: &Workspace, l: &Loop) -> String {
     let kind = if l.feedback { "Feedback loop" } else { "Loop" };
     let state = match l.state {
-        LoopState::Open => format!("open, last activity {} days ago", l.age_days(ws.today)),
-        LoopState::Stale => format!("**stale**: no activity for {} days", l.age_days(ws.today)),
+        LoopState::Open => format!("open, last activity {} ago", days(l.age_days(ws.today))),
+        LoopState::Stale => format!("**stale**: no activity for {}", days(l.age_days(ws.today))),
         LoopState::Closed => match l.closed_on {
             Some(d) => format!(
                 "closed on {d}, {} days after it opened",
@@ -191,4 +191,12 @@ pub fn meeting_overview(ws: &Workspace, m: MeetingRef) -> String {
         let _ = write!(md, "\n  - {}", quoted(ws, l.origin));
     }
     md
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
 }

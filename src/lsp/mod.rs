@@ -8,6 +8,7 @@ pub mod convert;
 mod notifications;
 mod requests;
 mod state;
+mod transport;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -48,6 +49,23 @@ impl Server {
         }
     }
 
+    /// `oneonone/documentText`: the server's copy of an open document, so that a client (or
+    /// a test) can check that incremental sync kept it identical to its own.
+    async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Option<String>> {
+        let path = convert::path(&params.uri);
+        Ok(state::lock(&self.inner.state)
+            .docs
+            .get(&path)
+            .map(|d| d.rope.to_string()))
+    }
+
+    /// `oneonone/malformed`: what the transport puts in place of a frame it could not
+    /// read. Logged; the server goes on.
+    async fn malformed(&self, params: serde_json::Value) {
+        let reason = params["reason"].as_str().unwrap_or("a malformed message");
+        eprintln!("oneonone-ls: ignored {reason}");
+    }
+
     fn client(&self) -> &Client {
         &self.inner.client
     }
@@ -83,7 +101,30 @@ impl Server {
 
 /// The service, for running the server over any transport (tests use an in-memory pipe).
 pub fn service() -> (LspService<Server>, ClientSocket) {
-    LspService::new(Server::new)
+    LspService::build(Server::new)
+        .custom_method("oneonone/documentText", Server::document_text)
+        .custom_method("oneonone/malformed", Server::malformed)
+        .finish()
+}
+
+/// Serves one client on `input` and `output` until `exit` (or the end of `input`); returns
+/// whether `shutdown` came first.
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (service, socket) = service();
+    let inner = service.inner().inner.clone();
+    // Frames go through `transport::sanitize` first, so that no malformed input reaches
+    // the protocol library's reader (which stops at the first frame it cannot decode).
+    let (checked, to_server) = tokio::io::duplex(1 << 16);
+    tokio::spawn(transport::sanitize(input, to_server));
+    tower_lsp_server::Server::new(checked, output, socket)
+        .serve(service)
+        .await;
+    let shutdown = state::lock(&inner.state).shutdown;
+    shutdown
 }
 
 /// Runs the server on stdin and stdout until `exit`; returns the process exit code (0 when

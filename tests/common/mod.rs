@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod client;
+
 use chrono::NaiveDate;
 use oneonone_ls::config::Config;
 use oneonone_ls::ide::workspace_diagnostics;
