@@ -178,7 +178,7 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
         .contains("Questions to bring"));
     let edit = &list["items"][0]["textEdit"];
     assert_eq!(
-        apply(&text, &[edit.clone()]),
+        apply(&text, std::slice::from_ref(edit)),
         format!("{PRIYA}- [ ] #growth\n")
     );
 
@@ -300,7 +300,7 @@ async fn code_actions_change_exactly_the_bytes_they_should() {
     let (mut c, _) = Client::start(Setup::default()).await;
 
     // Close loop, from a reference: every open item of the loop is ticked and dated.
-    let doc = format!("{PRIYA}").replace("[[#^rfc]]", "[[#^rfc]]$0");
+    let doc = PRIYA.replace("[[#^rfc]]", "[[#^rfc]]$0");
     let after = run_action(&mut c, "a.1on1.md", &doc, "Close loop", 1).await;
     let expected = PRIYA
         .replace(
