@@ -59,13 +59,6 @@ impl Server {
             .map(|d| d.rope.to_string()))
     }
 
-    /// `oneonone/malformed`: what the transport puts in place of a frame it could not
-    /// read. Logged; the server goes on.
-    async fn malformed(&self, params: serde_json::Value) {
-        let reason = params["reason"].as_str().unwrap_or("a malformed message");
-        eprintln!("oneonone-ls: ignored {reason}");
-    }
-
     fn client(&self) -> &Client {
         &self.inner.client
     }
@@ -103,7 +96,6 @@ impl Server {
 pub fn service() -> (LspService<Server>, ClientSocket) {
     LspService::build(Server::new)
         .custom_method("oneonone/documentText", Server::document_text)
-        .custom_method("oneonone/malformed", Server::malformed)
         .finish()
 }
 
@@ -140,18 +132,8 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    let (service, socket) = service();
-    let shutdown = service.inner().inner.clone();
-    runtime.block_on(async {
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-    });
-    let code = if state::lock(&shutdown.state).shutdown {
-        0
-    } else {
-        1
-    };
+    let shutdown = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let code = if shutdown { 0 } else { 1 };
     // Do not wait for background work (indexing, publishing) once the client said exit.
     runtime.shutdown_background();
     code

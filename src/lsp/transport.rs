@@ -1,8 +1,8 @@
 //! The frames between the client and the server. Every incoming frame is checked before
 //! the protocol library sees it: a frame it cannot decode would end its read loop and so
 //! the server. A malformed header, a body that is not JSON, or JSON that is not a JSON-RPC
-//! message is replaced by an `oneonone/malformed` notification, which the server logs;
-//! the next good frame is served as usual.
+//! message is logged on stderr and dropped (it has no id to answer); the next good frame is
+//! served as usual.
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -18,13 +18,20 @@ where
 {
     let mut input = BufReader::new(input);
     loop {
-        let frame = match read_frame(&mut input).await {
+        let problem = match read_frame(&mut input).await {
             Frame::End => break,
             Frame::Body(body) => match check(&body) {
-                Ok(()) => body,
-                Err(reason) => malformed(&reason),
+                Ok(()) => Ok(body),
+                Err(reason) => Err(reason),
             },
-            Frame::Bad(reason) => malformed(&reason),
+            Frame::Bad(reason) => Err(reason),
+        };
+        let frame = match problem {
+            Ok(body) => body,
+            Err(reason) => {
+                eprintln!("oneonone-ls: ignored {reason}");
+                continue;
+            }
         };
         let header = format!("Content-Length: {}\r\n\r\n", frame.len());
         let written = async {
@@ -125,13 +132,6 @@ fn check(body: &[u8]) -> Result<(), String> {
     }
 }
 
-fn malformed(reason: &str) -> Vec<u8> {
-    serde_json::to_vec(
-        &json!({"jsonrpc": "2.0", "method": "oneonone/malformed", "params": {"reason": reason}}),
-    )
-    .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,13 +148,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn good_frames_pass_and_bad_ones_become_notices() {
+    async fn good_frames_pass_and_bad_ones_are_dropped() {
         let good = br#"{"jsonrpc":"2.0","method":"x","params":{}}"#;
         let mut input = format!("Content-Length: {}\r\n\r\n", good.len()).into_bytes();
         input.extend_from_slice(good);
         input.extend_from_slice(b"Content-Length: 9\r\n\r\n{not json");
         input.extend_from_slice(b"X-Nonsense: 1\r\n\r\n");
         input.extend_from_slice(b"Content-Length: 2\r\n\r\n[]");
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", good.len()).as_bytes());
+        input.extend_from_slice(good);
         input.extend_from_slice(b"Content-Length: 50\r\n\r\n{\"jsonrpc\"");
         let messages = run(&input).await;
         let methods: Vec<&str> = messages
@@ -163,12 +165,8 @@ mod tests {
             .collect();
         assert_eq!(
             methods,
-            [
-                "x",
-                "oneonone/malformed",
-                "oneonone/malformed",
-                "oneonone/malformed"
-            ]
+            ["x", "x"],
+            "bad frames dropped, the truncated last one ends the input"
         );
     }
 }

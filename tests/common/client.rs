@@ -258,6 +258,12 @@ impl Client {
         }
     }
 
+    /// Waits until the workspace is indexed (the end of its progress).
+    pub async fn indexed(&mut self) {
+        self.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+            .await;
+    }
+
     /// Opens a document whose text is `text` (without a `$0` marker).
     pub async fn open(&mut self, name: &str, text: &str) {
         let uri = self.uri(name);
