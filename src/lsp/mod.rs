@@ -247,3 +247,26 @@ impl LanguageServer for Server {
         self.on_execute_command(params).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_handler_answers_internal_error_and_the_server_goes_on() {
+        let (service, _socket) = service();
+        let server = service.inner();
+        let failed: Result<()> = server.blocking("test", |_| panic!("boom")).await;
+        let err = failed.unwrap_err();
+        assert_eq!(
+            err.code,
+            tower_lsp_server::jsonrpc::ErrorCode::InternalError
+        );
+        assert!(err.message.contains("test panicked"));
+        // The state lock is still usable afterwards.
+        let ok = server
+            .blocking("after", |s| Ok(state::lock(&s.inner.state).docs.len()))
+            .await;
+        assert_eq!(ok.unwrap(), 0);
+    }
+}
