@@ -348,9 +348,17 @@ async fn code_actions_change_exactly_the_bytes_they_should() {
     let after = run_action(&mut c, "a.1on1.md", doc, "Add a growth question", 6).await;
     assert_eq!(after, "## 2026-11-24\n### Agenda\n- [ ] #growth What skill should I build next to grow into the next level?\n\n### Notes\n");
 
+    // A stale loop is carried into the newest meeting.
+    let doc = "## 2026-10-20\n### Feedback\n- Share drafts earlier$0\n\n## 2026-11-10\n### Agenda\n- What next? #growth\n";
+    let after = run_action(&mut c, "a.1on1.md", doc, "Carry over into 2026-11-10", 7).await;
+    assert_eq!(
+        after,
+        "## 2026-10-20\n### Feedback\n- Share drafts earlier ^share-drafts-earlier\n\n## 2026-11-10\n### Agenda\n- What next? #growth\n- [ ] Share drafts earlier [[#^share-drafts-earlier]]\n"
+    );
+
     // Start next 1:1, anywhere: the same edit as `oneonone-ls next`.
     let doc = format!("{PRIYA}$0");
-    let after = run_action(&mut c, "a.1on1.md", &doc, "Start next 1:1", 7).await;
+    let after = run_action(&mut c, "a.1on1.md", &doc, "Start next 1:1", 8).await;
     assert!(after.starts_with(&PRIYA.replace(
         "- [ ] Book the design review\n",
         "- [ ] Book the design review ^book-the-design-review\n"
