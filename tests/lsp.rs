@@ -396,8 +396,8 @@ async fn hover_navigation_rename_symbols_folding_hints_and_lenses() {
         ..Setup::default()
     })
     .await;
+    c.indexed().await;
     c.open("priya.1on1.md", PRIYA).await;
-    c.diagnostics("priya.1on1.md", Some(1)).await;
     let uri = c.uri("priya.1on1.md");
     let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
 

@@ -163,7 +163,7 @@ fn done_date_edit(ws: &Workspace, r: ItemRef) -> Option<TextEdit> {
 /// Adds the open loops of earlier meetings that `m` does not mention to its agenda.
 pub fn carry_over(ws: &Workspace, m: MeetingRef, fixes: Option<Diagnostic>) -> Option<Action> {
     let series = ws.series_of(m.file);
-    let loops = uncarried(ws, series, m);
+    let loops = ws.uncarried_loops(series, Some(m));
     if loops.is_empty() {
         return None;
     }
@@ -189,23 +189,6 @@ pub fn carry_over(ws: &Workspace, m: MeetingRef, fixes: Option<Diagnostic>) -> O
         fixes,
         preferred: true,
     })
-}
-
-/// Open loops opened before `m` with no item in it, newest first.
-fn uncarried<'a>(ws: &Workspace, series: &'a Series, m: MeetingRef) -> Vec<&'a Loop> {
-    let date = ws.meeting(m).date;
-    let mut loops: Vec<&Loop> = series
-        .loops
-        .iter()
-        .filter(|l| l.is_open() && l.opened < date)
-        .filter(|l| {
-            !l.items
-                .iter()
-                .any(|r| r.file == m.file && ws.item(*r).meeting == Some(m.meeting))
-        })
-        .collect();
-    loops.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
-    loops
 }
 
 /// Inserts `lines` (list items) at the end of a meeting's agenda, creating the section
@@ -360,10 +343,7 @@ fn fixes_for(ws: &Workspace, d: &Diagnostic) -> Vec<Action> {
 /// Carries one loop into the newest meeting of its series.
 fn carry_one(ws: &Workspace, series: &Series, l: &Loop, d: &Diagnostic) -> Option<Action> {
     let newest = series.newest()?;
-    if l.items
-        .iter()
-        .any(|r| r.file == newest.file && ws.item(*r).meeting == Some(newest.meeting))
-    {
+    if ws.loop_in_meeting(l, newest) {
         return None;
     }
     let mut taken: HashSet<String> = series.ids.keys().cloned().collect();

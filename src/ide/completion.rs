@@ -10,7 +10,7 @@ use regex::Regex;
 use super::edit::TextEdit;
 use super::hover::{loop_history, theme_guidance, theme_prompts};
 use super::next::{carried_items, carried_text, carry_line, next_date};
-use crate::model::{theme_of, FileId, Loop, LoopState, Workspace};
+use crate::model::{theme_of, FileId, LoopState, Workspace};
 use crate::syntax::SectionKind;
 use crate::text::TextRange;
 
@@ -266,20 +266,8 @@ fn loop_completions(ws: &Workspace, file: FileId, content: TextRange) -> Vec<Com
     let f = ws.file(file);
     let series = ws.series_of(file);
     let meeting = f.parsed.meeting_at(content.start);
-    let date = meeting.map(|m| f.parsed.meeting(m).date);
-    let in_meeting = |l: &Loop| {
-        meeting.is_some_and(|m| {
-            l.items
-                .iter()
-                .any(|r| r.file == file && ws.item(*r).meeting == Some(m))
-        })
-    };
-    let mut open: Vec<&Loop> = series
-        .loops
-        .iter()
-        .filter(|l| l.is_open() && date.is_none_or(|d| l.opened < d) && !in_meeting(l))
-        .collect();
-    open.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
+    let m = meeting.map(|meeting| crate::model::MeetingRef { file, meeting });
+    let open = ws.uncarried_loops(series, m);
     let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
     open.into_iter()
         .enumerate()

@@ -153,14 +153,7 @@ fn syntax_rules(sink: &mut Sink, file: FileId) {
 
 fn agenda_rules(sink: &mut Sink, m: MeetingRef) {
     let ws = sink.ws;
-    let parsed = &ws.file(m.file).parsed;
-    let agenda: Vec<ItemRef> = parsed
-        .agenda_items(m.meeting)
-        .map(|(i, _)| ItemRef {
-            file: m.file,
-            item: i,
-        })
-        .collect();
+    let agenda = ws.agenda(m);
     if agenda.is_empty() {
         sink.on_meeting(
             m,
@@ -169,7 +162,7 @@ fn agenda_rules(sink: &mut Sink, m: MeetingRef) {
         );
         return;
     }
-    if agenda.iter().all(|&r| ws.is_status_update(r)) {
+    if ws.is_status_only(m) {
         sink.on_meeting(
             m,
             Rule::StatusOnlyAgenda,
@@ -226,17 +219,9 @@ fn career_drift(sink: &mut Sink, series: &Series, m: MeetingRef) {
 
 fn uncarried_loops(sink: &mut Sink, series: &Series, m: MeetingRef) {
     let ws = sink.ws;
-    let date = ws.meeting(m).date;
-    let uncarried: Vec<&Loop> = series
-        .loops
-        .iter()
-        .filter(|l| l.is_open() && l.opened < date)
-        .filter(|l| {
-            !l.items
-                .iter()
-                .any(|r| r.file == m.file && ws.item(*r).meeting == Some(m.meeting))
-        })
-        .collect();
+    // Oldest first: they have waited longest.
+    let mut uncarried = ws.uncarried_loops(series, Some(m));
+    uncarried.reverse();
     if uncarried.is_empty() {
         return;
     }

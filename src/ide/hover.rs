@@ -165,14 +165,7 @@ pub fn meeting_overview(ws: &Workspace, m: MeetingRef) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let agenda: Vec<ItemRef> = f
-        .parsed
-        .agenda_items(m.meeting)
-        .map(|(i, _)| ItemRef {
-            file: m.file,
-            item: i,
-        })
-        .collect();
+    let agenda = ws.agenda(m);
     let status = agenda.iter().filter(|r| ws.is_status_update(**r)).count();
     let series = ws.series_of(m.file);
     let open: Vec<&Loop> = series

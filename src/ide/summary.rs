@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::{ALIGNMENT, GROWTH};
-use crate::model::{theme_of, ItemRef, LoopState, MeetingRef, Series, Workspace};
+use crate::model::{theme_of, LoopState, MeetingRef, Series, Workspace};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,18 +103,7 @@ pub fn summary(ws: &Workspace, series: &Series) -> SeriesSummary {
     let status_only = series
         .meetings
         .iter()
-        .filter(|m| {
-            let agenda: Vec<ItemRef> = ws
-                .file(m.file)
-                .parsed
-                .agenda_items(m.meeting)
-                .map(|(i, _)| ItemRef {
-                    file: m.file,
-                    item: i,
-                })
-                .collect();
-            !agenda.is_empty() && agenda.iter().all(|&r| ws.is_status_update(r))
-        })
+        .filter(|m| ws.is_status_only(**m))
         .count();
     let mut open_loops: Vec<OpenLoop> = series
         .loops

@@ -338,6 +338,42 @@ impl Workspace {
             .is_status(self.item_text(r), self.item_signals(r))
     }
 
+    /// The top-level agenda items of a meeting.
+    pub fn agenda(&self, m: MeetingRef) -> Vec<ItemRef> {
+        self.file(m.file)
+            .parsed
+            .agenda_items(m.meeting)
+            .map(|(item, _)| ItemRef { file: m.file, item })
+            .collect()
+    }
+
+    /// Whether a meeting's agenda has items and every one is a status update.
+    pub fn is_status_only(&self, m: MeetingRef) -> bool {
+        let agenda = self.agenda(m);
+        !agenda.is_empty() && agenda.iter().all(|&r| self.is_status_update(r))
+    }
+
+    /// Whether some item of `l` is in meeting `m`.
+    pub fn loop_in_meeting(&self, l: &Loop, m: MeetingRef) -> bool {
+        l.items
+            .iter()
+            .any(|r| r.file == m.file && self.item(*r).meeting == Some(m.meeting))
+    }
+
+    /// The open loops of `series` opened before meeting `m` (or all, without one) that
+    /// have no item in it, newest first.
+    pub fn uncarried_loops<'s>(&self, series: &'s Series, m: Option<MeetingRef>) -> Vec<&'s Loop> {
+        let date = m.map(|m| self.meeting(m).date);
+        let mut loops: Vec<&Loop> = series
+            .loops
+            .iter()
+            .filter(|l| l.is_open() && date.is_none_or(|d| l.opened < d))
+            .filter(|l| m.is_none_or(|m| !self.loop_in_meeting(l, m)))
+            .collect();
+        loops.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
+        loops
+    }
+
     /// Whether any item of the subtree of `r` carries the tag `theme`.
     pub fn subtree_has_theme(&self, r: ItemRef, theme: &str) -> bool {
         let file = self.file(r.file);
