@@ -701,3 +701,21 @@ async fn bad_requests_get_errors_or_empty_answers_and_the_server_goes_on() {
     c.send_raw(body).await;
     assert_eq!(c.request("shutdown", Value::Null).await, Value::Null);
 }
+
+#[tokio::test]
+async fn other_markdown_files_are_kept_in_step_but_not_linted() {
+    let (mut c, _) = Client::start(Setup::default()).await;
+    c.open("README.md", "## 2026-02-30\n- #grwoth\n").await;
+    c.change("README.md", 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}])).await;
+    let text = c
+        .request("oneonone/documentText", json!({"uri": c.uri("README.md")}))
+        .await;
+    assert_eq!(text, "x## 2026-02-30\n- #grwoth\n");
+    let hover = json!({"textDocument": {"uri": c.uri("README.md")}, "position": {"line": 1, "character": 3}});
+    assert_eq!(c.request("textDocument/hover", hover).await, Value::Null);
+    // A note opened after it is linted, and nothing was published for the README.
+    c.open("a.1on1.md", "## 2026-11-24\n### Agenda\n").await;
+    assert_eq!(c.findings("a.1on1.md", Some(1)).await, ["0:0 empty-agenda"]);
+    let readme = json!(c.uri("README.md"));
+    assert_eq!(c.seen_any(|m| m["params"]["uri"] == readme), None);
+}

@@ -85,18 +85,21 @@ impl Server {
         let doc = params.text_document;
         let path = convert::path(&doc.uri);
         let mut st = lock(&self.inner.state);
-        st.pending.insert(
-            path.clone(),
-            Pending::Set {
+        // Only notes are analysed: another markdown file open in the same editor is kept in
+        // step but never linted.
+        if files::is_note(&path) {
+            let pending = Pending::Set {
                 text: doc.text.clone(),
                 version: Some(doc.version),
-            },
-        );
+            };
+            st.pending.insert(path.clone(), pending);
+        }
+        let rope = Rope::from_str(&doc.text);
         st.docs.insert(
             path,
             Document {
                 uri: doc.uri,
-                rope: Rope::from_str(&doc.text),
+                rope,
                 version: doc.version,
             },
         );
@@ -138,11 +141,13 @@ impl Server {
             );
         }
         doc.version = params.text_document.version;
-        let pending = Pending::Set {
-            text: doc.rope.to_string(),
-            version: Some(doc.version),
-        };
-        st.pending.insert(path, pending);
+        if files::is_note(&path) {
+            let pending = Pending::Set {
+                text: doc.rope.to_string(),
+                version: Some(doc.version),
+            };
+            st.pending.insert(path, pending);
+        }
         drop(st);
         self.inner.publish.notify_one();
     }

@@ -111,7 +111,7 @@ impl State {
 
     /// Marks every open document as changed, so that its buffer wins over what is on disk.
     pub fn reapply_open_documents(&mut self) {
-        for (path, doc) in &self.docs {
+        for (path, doc) in self.docs.iter().filter(|(p, _)| crate::files::is_note(p)) {
             self.pending.insert(
                 path.clone(),
                 Pending::Set {

@@ -258,6 +258,11 @@ impl Client {
         }
     }
 
+    /// A message already received (and not consumed) that matches `pred`.
+    pub fn seen_any(&self, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
+        self.seen.iter().find(|m| pred(m))
+    }
+
     /// Waits until the workspace is indexed (the end of its progress).
     pub async fn indexed(&mut self) {
         self.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
