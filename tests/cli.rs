@@ -299,6 +299,18 @@ with: Priya
     assert_eq!(s["cadence"]["kept"], 2);
     assert_eq!(s["openLoops"].as_array().unwrap().len(), 1);
     assert_eq!(s["openLoops"][0]["text"], "Demos are too long");
+    // A meeting planned ahead counts as today, never as "-6 days ago".
+    let o = run(
+        dir.path(),
+        &["summary", "--format", "json", "--today", "2026-11-01"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["growth"]["daysSinceLast"], 0);
+    assert!(v[0]["openLoops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["daysSinceActivity"] == 0));
     let o = run(dir.path(), &["summary", "--today", "2026-11-25"]);
     let text = stdout(&o);
     assert!(text.starts_with("Priya (priya.1on1.md)\n"), "{text}");

@@ -224,9 +224,20 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
         .iter()
         .any(|i| i["detail"] == "#growth question"));
 
+    // Mid-sentence, no loops or prompts pop up.
+    let (text, pos) = complete(&format!("{PRIYA}- [ ] Talk about $0\n"));
+    c.change("priya.1on1.md", 3, json!([{"text": text}])).await;
+    let list = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": pos}),
+        )
+        .await;
+    assert_eq!(list["items"], json!([]));
+
     // After `[[#^`: the ids of the series.
     let (text, pos) = complete(&format!("{PRIYA}- see [[#^r$0\n"));
-    c.change("priya.1on1.md", 3, json!([{"text": text}])).await;
+    c.change("priya.1on1.md", 4, json!([{"text": text}])).await;
     let list = c
         .request(
             "textDocument/completion",
@@ -237,7 +248,7 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
 
     // After `## `: today and the next date by cadence, as a meeting skeleton.
     let (text, pos) = complete(&format!("{PRIYA}\n## $0\n"));
-    c.change("priya.1on1.md", 4, json!([{"text": text}])).await;
+    c.change("priya.1on1.md", 5, json!([{"text": text}])).await;
     let list = c
         .request(
             "textDocument/completion",
@@ -555,6 +566,10 @@ async fn commands_give_the_summary_and_start_the_next_meeting_through_apply_edit
         .as_array()
         .unwrap()
         .clone();
+    // The skeleton goes at the end of the last line, not after the final line break
+    // (some clients mishandle that).
+    let last = edits.last().unwrap();
+    assert_eq!(last["range"]["start"], json!({"line": 14, "character": 37}));
     assert!(apply(PRIYA, &edits).contains("\n## 2026-12-01\n"));
     let unknown = c
         .request_raw(

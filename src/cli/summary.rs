@@ -45,8 +45,10 @@ fn render(s: &SeriesSummary) -> String {
     };
     let _ = writeln!(
         out,
-        "  feedback     {} loops opened, {} closed, {} stale{median}",
-        f.opened, f.closed, f.stale
+        "  feedback     {} opened, {} closed, {} stale{median}",
+        plural(f.opened as i64, "loop", "loops"),
+        f.closed,
+        f.stale
     );
     let _ = writeln!(
         out,
@@ -90,8 +92,8 @@ fn theme(t: &ThemeSummary, meetings: usize) -> String {
         _ => ", never".to_string(),
     };
     format!(
-        "{} items in {} of {} meetings ({}%){last}",
-        t.items,
+        "{} in {} of {} meetings ({}%){last}",
+        plural(t.items as i64, "item", "items"),
         t.meetings,
         meetings,
         (t.share_of_meetings * 100.0).round()
@@ -99,10 +101,14 @@ fn theme(t: &ThemeSummary, meetings: usize) -> String {
 }
 
 fn days(n: i64) -> String {
+    plural(n, "day", "days")
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 day".into()
+        format!("1 {one}")
     } else {
-        format!("{n} days")
+        format!("{n} {many}")
     }
 }
 

@@ -85,6 +85,11 @@ pub fn completions(ws: &Workspace, file: FileId, offset: usize) -> Vec<Completio
     }
     if let Some(c) = ITEM_CONTEXT.captures(prefix) {
         let content = TextRange::new(line_start + c[1].len(), offset);
+        // Loops and prompts start an item: once a sentence is under way (a space typed
+        // after a word), they would only get in the way.
+        if content.slice(&f.text).trim_start().contains(' ') {
+            return Vec::new();
+        }
         let mut out = loop_completions(ws, file, content);
         if in_agenda(ws, file, offset) {
             out.extend(prompt_completions(ws, file, content));

@@ -229,7 +229,12 @@ fn uncarried_loops(sink: &mut Sink, series: &Series, m: MeetingRef) {
     let names: Vec<String> = uncarried
         .iter()
         .take(3)
-        .map(|l| format!("\"{}\"", short(ws.item_text(l.origin))))
+        .map(|l| {
+            format!(
+                "\"{}\"",
+                short(&super::next::carried_text(ws.item_text(l.origin)))
+            )
+        })
         .collect();
     let more = if n > 3 {
         format!(" and {} more", n - 3)

@@ -119,15 +119,23 @@ pub fn next_meeting(ws: &Workspace, file: FileId) -> Result<NextMeeting, NextErr
             TextEdit::insert(file, first.range.start, format!("{skeleton}{nl}"))
         }
         _ => {
-            // One blank line between the last line and the new heading.
-            let lead = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
-                String::new()
-            } else if text.ends_with('\n') || text.ends_with('\r') {
-                nl.to_string()
-            } else {
-                nl.repeat(2)
-            };
-            TextEdit::insert(file, text.len(), format!("{lead}{skeleton}"))
+            // One blank line between the last line and the new heading. When the file ends
+            // with a line break, insert before it (at the end of the last line): some
+            // clients mishandle an insertion after the final break.
+            let body = skeleton.strip_suffix(nl).unwrap_or(&skeleton);
+            match text.strip_suffix(nl) {
+                Some(before) => {
+                    let lead = if before.is_empty() || before.ends_with(nl) {
+                        nl.to_string()
+                    } else {
+                        nl.repeat(2)
+                    };
+                    let lead = if before.is_empty() { "" } else { lead.as_str() };
+                    TextEdit::insert(file, before.len(), format!("{lead}{body}"))
+                }
+                None if text.is_empty() => TextEdit::insert(file, 0, skeleton.clone()),
+                None => TextEdit::insert(file, text.len(), format!("{}{skeleton}", nl.repeat(2))),
+            }
         }
     };
     edits.push(edit);

@@ -174,7 +174,8 @@ fn theme_summary(ws: &Workspace, series: &Series, theme: &str) -> ThemeSummary {
         meetings,
         share_of_meetings: ratio(meetings, series.meetings.len()),
         last,
-        days_since_last: last.map(|d| (ws.today - d).num_days()),
+        // A meeting planned ahead counts as today.
+        days_since_last: last.map(|d| (ws.today - d).num_days().max(0)),
     }
 }
 

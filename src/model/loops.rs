@@ -47,9 +47,9 @@ impl Loop {
         self.state != LoopState::Closed
     }
 
-    /// Days since the last activity.
+    /// Days since the last activity (0 when that is today or a meeting ahead).
     pub fn age_days(&self, today: NaiveDate) -> i64 {
-        (today - self.last_activity).num_days()
+        (today - self.last_activity).num_days().max(0)
     }
 }
 
