@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: the Rust tests (unit, fixtures, command line, language server), then
+# every editor integration in its real editor where it runs here. Installs what the editor
+# tests need into target/editor-tests/ (reused on later runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --workspace --locked
+# The editor tests drive the debug binary that `cargo test` built.
+export ONEONONE_LS="$PWD/target/debug/oneonone-ls"
+editors/helix/test/run.sh
+editors/neovim/test/run.sh
+if [ -x editors/vscode/test/run.sh ]; then
+  editors/vscode/test/run.sh
+fi
