@@ -226,6 +226,8 @@ impl Config {
                     }
                 }
             }
+            // An editor's own settings (`oneonone.server.path`) travel in the same section.
+            "server" => {}
             _ => return Err(err(key, "unknown key")),
         }
         Ok(())
@@ -277,6 +279,7 @@ mod tests {
             "rules": {"stale-loop": "off", "empty-agenda": "loud", "no-such": "hint"},
             "statusPatterns": ["^demo", "(unclosed"],
             "themes": {"#wellbeing": "How you are doing"},
+            "server": {"path": "/opt/oneonone-ls"},
             "colour": "blue"
         }));
         let keys: Vec<_> = errors.iter().map(|e| e.key.as_str()).collect();
