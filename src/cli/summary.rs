@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use super::{load, print_out, report, Options};
+use crate::ide::plural;
 use crate::ide::summary::{summaries, SeriesSummary, ThemeSummary};
 
 pub fn run(opts: Options) -> ExitCode {
@@ -102,14 +103,6 @@ fn theme(t: &ThemeSummary, meetings: usize) -> String {
 
 fn days(n: i64) -> String {
     plural(n, "day", "days")
-}
-
-fn plural(n: i64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 fn shorten(text: &str, max: usize) -> String {

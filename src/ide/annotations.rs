@@ -40,8 +40,10 @@ pub fn inlay_hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<InlayH
             offset: item.first_line.end,
             label: format!("{stale}{age}d"),
             tooltip: format!(
-                "Loop open since {}, last activity {} ({age} days ago)",
-                l.opened, l.last_activity
+                "Loop open since {}, last activity {} ({} ago)",
+                l.opened,
+                l.last_activity,
+                super::plural(age, "day", "days")
             ),
         });
     }
@@ -85,7 +87,10 @@ pub fn code_lenses(ws: &Workspace, file: FileId) -> Vec<Lens> {
         })
         .map(|(_, d)| *d);
     let growth = match last_growth {
-        Some(d) => format!("last #growth {} days ago", (ws.today - d).num_days().max(0)),
+        Some(d) => format!(
+            "last #growth {} ago",
+            super::plural((ws.today - d).num_days().max(0), "day", "days")
+        ),
         None => "no #growth topic yet".to_string(),
     };
     let plural = |n: usize, one: &str, many: &str| {

@@ -135,7 +135,12 @@ fn tag_completions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Comple
     let mut others: BTreeSet<&str> = BTreeSet::new();
     for (_, f) in ws.files() {
         for t in &f.parsed.tags {
-            if !ws.config.is_theme(theme_of(&t.name)) {
+            // A near miss of a theme (`#grwoth`) is flagged, not offered.
+            let theme = theme_of(&t.name);
+            let near_miss = themes
+                .iter()
+                .any(|(th, _)| super::diagnostics::edit_distance(theme, th) <= 2);
+            if !ws.config.is_theme(theme) && !near_miss {
                 others.insert(&t.name);
             }
         }

@@ -213,7 +213,10 @@ fn career_drift(sink: &mut Sink, series: &Series, m: MeetingRef) {
     sink.on_meeting(
         m,
         Rule::CareerDrift,
-        format!("No #growth topic in the last {every} meetings (none {since}). Bring one: what do you want to learn or do next?"),
+        format!(
+            "No #growth topic in the last {} (none {since}). Bring one: what do you want to learn or do next?",
+            super::plural(every as i64, "meeting", "meetings")
+        ),
     );
 }
 

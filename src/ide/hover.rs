@@ -187,9 +187,5 @@ pub fn meeting_overview(ws: &Workspace, m: MeetingRef) -> String {
 }
 
 fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
+    super::plural(n, "day", "days")
 }

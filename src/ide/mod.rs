@@ -16,3 +16,12 @@ pub mod summary;
 
 pub use diagnostics::{series_diagnostics, workspace_diagnostics, Diagnostic};
 pub use edit::{apply_edits, TextEdit};
+
+/// `1 day`, `2 days`: a count with its noun.
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

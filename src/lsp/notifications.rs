@@ -73,7 +73,12 @@ impl Server {
         }
         self.pull_configuration().await;
         self.load_root_configs();
-        let problems = lock(&self.inner.state).rebuild_config();
+        let mut problems = lock(&self.inner.state).rebuild_config();
+        if let Ok(s) = std::env::var("ONEONONE_TODAY") {
+            if let Err(e) = crate::config::parse_today(&s) {
+                problems.push(format!("ONEONONE_TODAY: {e}; it is ignored"));
+            }
+        }
         self.report_config(problems).await;
         let publisher = self.clone();
         tokio::spawn(async move { publisher.publish_loop().await });

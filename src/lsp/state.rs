@@ -123,18 +123,18 @@ impl State {
     }
 }
 
-/// Today for the server: the configuration's `today`, else `ONEONONE_TODAY`, else the
-/// local date.
+/// Today for the server, in the command line's order: `ONEONONE_TODAY`, else the
+/// configuration's `today`, else the local date. (A bad `ONEONONE_TODAY` is reported once
+/// at start.)
 pub fn today(config: &Config) -> NaiveDate {
-    if let Some(t) = config.today {
-        return t;
-    }
     if let Ok(s) = std::env::var("ONEONONE_TODAY") {
         if let Ok(t) = crate::config::parse_today(&s) {
             return t;
         }
     }
-    chrono::Local::now().date_naive()
+    config
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it: the state it guards is
