@@ -36,8 +36,12 @@ interface Series {
   openLoops?: OpenLoop[];
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function days(n: number): string {
-  return n === 1 ? '1 day' : `${n} days`;
+  return plural(n, 'day', 'days');
 }
 
 function percent(share: number | undefined): string {
@@ -76,7 +80,7 @@ function theme(t: Theme | undefined, meetings: number): string {
     t.last && t.daysSinceLast !== undefined && t.daysSinceLast !== null
       ? `last ${t.last} (${days(t.daysSinceLast)} ago)`
       : 'never';
-  return `${t.items ?? 0} items in ${t.meetings ?? 0} of ${meetings} meetings (${percent(t.shareOfMeetings)}), ${last}`;
+  return `${plural(t.items ?? 0, 'item', 'items')} in ${t.meetings ?? 0} of ${plural(meetings, 'meeting', 'meetings')} (${percent(t.shareOfMeetings)}), ${last}`;
 }
 
 function renderSeries(s: Series, root?: string): string {
@@ -101,9 +105,9 @@ function renderSeries(s: Series, root?: string): string {
     `| Meetings | ${meetings}${span} |`,
     `| Growth | ${theme(s.growth, meetings)} |`,
     `| Alignment | ${theme(s.alignment, meetings)} |`,
-    `| Feedback | ${f.opened ?? 0} loops opened, ${f.closed ?? 0} closed, ${f.stale ?? 0} stale${median} |`,
+    `| Feedback | ${plural(f.opened ?? 0, 'loop', 'loops')} opened, ${f.closed ?? 0} closed, ${f.stale ?? 0} stale${median} |`,
     `| Status-only meetings | ${s.statusOnlyMeetings ?? 0} of ${meetings} |`,
-    `| Cadence | ${cell(c.cadence ?? '?')}, kept ${c.kept ?? 0} of ${c.gaps ?? 0} gaps (${percent(c.shareKept)}) |`,
+    `| Cadence | ${cell(c.cadence ?? '?')}, kept ${c.kept ?? 0} of ${plural(c.gaps ?? 0, 'gap', 'gaps')} (${percent(c.shareKept)}) |`,
     `| Open loops | ${loops.length} |`,
     '',
   );

@@ -151,7 +151,7 @@ async function main() {
   const extensions = path.join(tmp, 'extensions');
   fs.cpSync(path.join(here, 'fixtures/workspace'), workspace, { recursive: true });
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  const settingsFile = path.join(userData, 'User/settings.json');
+  // Today is 2026-11-25, from the fixture's .1on1.json.
   const settings = {
     'oneonone.server.path': serverBin,
     // A server setting, to see the settings reach the server: unknown-theme becomes an error.
@@ -174,7 +174,7 @@ async function main() {
     'window.zoomLevel': 0,
     'workbench.colorTheme': 'Default Light Modern',
   };
-  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
 
   const notePath = path.join(workspace, NOTE);
   const original = fs.readFileSync(notePath, 'utf8');
@@ -187,7 +187,6 @@ async function main() {
     XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
     XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
     XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
-    ONEONONE_TODAY: '', // the fixture's .1on1.json says what today is
   };
   const common = ['--config', path.join(tmp, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
   fs.writeFileSync(path.join(tmp, 'config.yaml'), 'auth: none\n');
@@ -233,13 +232,13 @@ async function main() {
       '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
 
   try {
-    await run(page, { port, workspace, notePath, original, taskLine, notesLine, settingsFile, settings });
+    await run(page, { port, workspace, notePath, original, taskLine, notesLine });
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, 'failure.png') }).catch(() => {});
     log(`failure screenshot: ${path.join(outDir, 'failure.png')}; code-server log: ${path.join(outDir, 'code-server.log')}`);
@@ -247,7 +246,7 @@ async function main() {
   }
 }
 
-async function run(page, { port, workspace, notePath, original, taskLine, notesLine, settingsFile, settings }) {
+async function run(page, { port, workspace, notePath, original, taskLine, notesLine }) {
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   log(`opening ${url}`);
   await page.goto(url);
@@ -274,7 +273,7 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   check(/1on1/.test(problemText), `the warning does not name its source 1on1: ${problemText}`);
   check(/status-only-agenda/.test(problemText), `the warning does not name its rule: ${problemText}`);
   check(
-    (await problem.first().locator('.codicon-warning, .codicon-warning-icon, [class*="warning"]').count()) > 0,
+    (await problem.first().locator('.codicon-warning').count()) > 0,
     `the status-only-agenda problem is not a warning: ${problemText}`,
   );
   // ...and inline in the editor, as a warning squiggle.
@@ -296,6 +295,14 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   await chooseRow(page, actionWidget, closeLoop);
   await editor.locator('.view-lines').getByText(`✅ ${TODAY}`).waitFor();
   await actionWidget.waitFor({ state: 'hidden' });
+  const closedLine = `- [x] Draft the migration RFC 📅 2026-12-01 ✅ ${TODAY}`;
+  // The line as shown (its inlay hint, the loop's age, goes once the loop is closed).
+  const taskView = editor.locator('.view-line', { hasText: 'Draft the migration RFC' }).first();
+  const shown = async () => (await taskView.innerText()).replace(/\u00a0/g, ' ');
+  await waitUntilAsync(async () => (await shown()) === closedLine, `the task line to read ${JSON.stringify(closedLine)}`)
+    .catch(async (e) => {
+      throw new Error(`${e.message}; it reads ${JSON.stringify(await shown())}`);
+    });
 
   // Completion after '#': the themes.
   log(`completion after "#" on line ${notesLine}`);
@@ -316,7 +323,7 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   log('saving');
   await page.keyboard.press('Control+S');
   const lines = original.split('\n');
-  lines[taskLine - 1] = `- [x] Draft the migration RFC 📅 2026-12-01 ✅ ${TODAY}`;
+  lines[taskLine - 1] = closedLine;
   lines[notesLine - 1] = `${lines[notesLine - 1]} #growth`;
   const expected = lines.join('\n');
   await waitUntil(() => fs.readFileSync(notePath, 'utf8') === expected, 'the saved file to equal the expected text', () => {
@@ -326,13 +333,19 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   log('the saved file is exactly the original with the loop closed and #growth added');
   await page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
 
-  // "1:1: Show summary" opens the series' checkpoint as markdown.
+  // "1:1: Show summary" opens the series' checkpoint as markdown; so does the code lens.
   log('1:1: Show summary');
+  const summaryTabs = page.locator('.tab', { hasText: '1:1 summary' });
   await runCommand(page, '1:1: Show summary');
   const summaryEditor = page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: '# 1:1 summary' });
-  await summaryEditor.waitFor();
-  await summaryEditor.getByText('## Priya').waitFor();
-  await summaryEditor.getByText('Status-only meetings').waitFor();
+  await summaryEditor.first().waitFor();
+  await summaryEditor.first().getByText('## Priya').waitFor();
+  await summaryEditor.first().getByText('Status-only meetings').waitFor();
+  await waitUntilAsync(async () => (await summaryTabs.count()) === 1, 'one summary tab');
+  log('the code lens opens the summary too');
+  const lens = page.locator('.codelens-decoration a', { hasText: 'open loop' }).first();
+  await lens.click();
+  await waitUntilAsync(async () => (await summaryTabs.count()) === 2, 'a second summary tab, from the code lens');
 
   // "1:1: Start next meeting" adds the next meeting, one week after the newest (weekly).
   log('1:1: Start next meeting');
@@ -348,19 +361,49 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   );
   const after = fs.readFileSync(notePath, 'utf8');
   check(after.startsWith(expected), 'Start next meeting changed bytes before the end of the file');
+  // The same edit as the command line's `oneonone-ls next`.
+  const cliDir = fs.mkdtempSync(path.join(tmp, 'cli-'));
+  const cliNote = path.join(cliDir, NOTE);
+  fs.writeFileSync(cliNote, expected);
+  const next = spawnSync(serverBin, ['next', cliNote, '--today', TODAY], { encoding: 'utf8' });
+  check(next.status === 0, `oneonone-ls next failed (${next.status}): ${next.stderr}`);
+  check(fs.readFileSync(cliNote, 'utf8') === after, 'the editor\'s next meeting differs from `oneonone-ls next`');
+
+  // A setting changed while the server runs applies at once: with careerEvery 1, the new
+  // meeting (no #growth in it) gets career-drift. Settings are changed through the Settings
+  // editor, as a user would (code-server does not notice settings.json rewritten behind it).
+  log('setting oneonone.careerEvery to 1');
+  const careerDrift = problems.locator('.monaco-list-row').filter({ hasText: 'career-drift' });
+  check((await careerDrift.count()) === 0, 'career-drift before careerEvery was changed');
+  await runCommand(page, 'Preferences: Open Settings (UI)');
+  const settingsEditor = page.locator('.settings-editor');
+  await settingsEditor.waitFor();
+  const searchSettings = async (query, tab) => {
+    await settingsEditor.locator('.settings-tabs-widget .action-label', { hasText: tab }).click();
+    const box = settingsEditor.locator('.settings-header .suggest-input-container .monaco-editor');
+    const text = async () => (await box.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').trim();
+    // Switching tabs moves the focus to the list a moment later: retry until the query sticks.
+    await waitUntilAsync(async () => {
+      await box.click({ position: { x: 20, y: 10 } });
+      await box.and(page.locator('.focused')).waitFor({ timeout: 2000 });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(query);
+      return (await text()) === query;
+    }, `the settings search to read ${query}`);
+  };
+  await searchSettings('oneonone.careerEvery', 'User');
+  const careerInput = settingsEditor.locator('.setting-item-contents').filter({ hasText: 'Career Every' }).locator('input');
+  await careerInput.waitFor();
+  await careerInput.fill('1');
+  await careerInput.press('Tab');
+  await careerDrift.first().waitFor();
+  log('career-drift appeared');
 
   // A server path that does not exist: a clear error saying how to install the server.
   log('setting oneonone.server.path to a missing file');
   const missing = path.join(path.dirname(notePath), 'no-such-dir', 'oneonone-ls');
-  // Through the Settings editor, as a user would (code-server does not notice settings.json
-  // being rewritten behind its back).
-  await runCommand(page, 'Preferences: Open Settings (UI)');
-  const settingsEditor = page.locator('.settings-editor');
-  await settingsEditor.waitFor();
-  await settingsEditor.locator('.settings-header .suggest-input-container').click();
-  await page.keyboard.type('oneonone.server.path');
   // A machine-overridable setting: in code-server (a remote window) it lives in the Remote tab.
-  await settingsEditor.locator('.settings-tabs-widget .action-label', { hasText: 'Remote' }).click();
+  await searchSettings('oneonone.server.path', 'Remote');
   const pathSetting = settingsEditor.locator('.setting-item-contents').filter({ hasText: 'Server: Path' });
   const pathInput = pathSetting.locator('input');
   await pathInput.waitFor();
@@ -373,14 +416,15 @@ async function run(page, { port, workspace, notePath, original, taskLine, notesL
   check(toastText.includes('oneonone.server.path'), `the error does not name the setting: ${toastText}`);
   log(`error shown: ${toastText.slice(0, 160)}...`);
 
-  // No other message came up, in particular none about the settings the server was given
+  // No other message of ours came up, in particular none about the settings the server was given
   // (VS Code's whole `oneonone` section has `server`, which is not a server key).
   await page.locator('[id="status.notifications"]').click();
   const center = page.locator('.notifications-center');
   await center.locator('.notification-list-item').first().waitFor();
   const all = (await center.locator('.notification-list-item').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
   log(`notifications: ${all.length}`);
-  const others = all.filter((t) => !t.includes('was not found'));
+  // Ours only: VS Code's own progress notes ("Activating Extensions...") come and go.
+  const others = all.filter((t) => /oneonone|1:1/i.test(t) && !t.includes('was not found'));
   check(others.length === 0, `unexpected notifications: ${others.join(' | ')}`);
 }
 
@@ -431,8 +475,14 @@ async function runCommand(page, title) {
 async function goToLine(page, line, where) {
   const status = page.locator('.statusbar-item', { hasText: /Ln \d+,/ }).first();
   const current = async () => Number((/Ln (\d+),/.exec(await status.innerText()) ?? [])[1]);
-  await page.keyboard.press('Control+Home');
-  await waitUntilAsync(async () => (await current()) === 1, 'the cursor on line 1');
+  await runCommand(page, 'View: Focus Active Editor Group');
+  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+  // The focus can still be settling: press again until the cursor is there.
+  await waitUntilAsync(async () => {
+    await page.keyboard.press('Control+Home');
+    await page.waitForTimeout(100);
+    return (await current()) === 1;
+  }, 'the cursor on line 1');
   for (let i = 0; i < 200 && (await current()) < line; i++) {
     const before = await current();
     await page.keyboard.press('ArrowDown');
