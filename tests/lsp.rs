@@ -6,6 +6,16 @@ mod common;
 use common::client::{apply, cursor, Client, Setup};
 use serde_json::{json, Value};
 
+/// The labels of a completion list.
+fn labels_of(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -156,18 +166,8 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
     // After `#`: the themes first, with their guidance.
     let (text, pos) = complete(&format!("{PRIYA}- [ ] #gr$0\n"));
     c.open("priya.1on1.md", &text).await;
-    let list = c
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
-    let labels: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let list = c.complete(&uri, &pos).await;
+    let labels = labels_of(&list);
     assert_eq!(
         &labels[..4],
         ["#growth", "#feedback", "#alignment", "#status"]
@@ -186,12 +186,7 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
     // added to its origin by an additional edit.
     let (text, pos) = complete(&format!("{PRIYA}- [ ] $0\n"));
     c.change("priya.1on1.md", 2, json!([{"text": text}])).await;
-    let list = c
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
+    let list = c.complete(&uri, &pos).await;
     let item = list["items"]
         .as_array()
         .unwrap()
@@ -227,40 +222,20 @@ async fn completion_of_themes_ids_meetings_loops_and_prompts() {
     // Mid-sentence, no loops or prompts pop up.
     let (text, pos) = complete(&format!("{PRIYA}- [ ] Talk about $0\n"));
     c.change("priya.1on1.md", 3, json!([{"text": text}])).await;
-    let list = c
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
+    let list = c.complete(&uri, &pos).await;
     assert_eq!(list["items"], json!([]));
 
     // After `[[#^`: the ids of the series.
     let (text, pos) = complete(&format!("{PRIYA}- see [[#^r$0\n"));
     c.change("priya.1on1.md", 4, json!([{"text": text}])).await;
-    let list = c
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
+    let list = c.complete(&uri, &pos).await;
     assert_eq!(list["items"][0]["label"], "rfc");
 
     // After `## `: today and the next date by cadence, as a meeting skeleton.
     let (text, pos) = complete(&format!("{PRIYA}\n## $0\n"));
     c.change("priya.1on1.md", 5, json!([{"text": text}])).await;
-    let list = c
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": pos}),
-        )
-        .await;
-    let labels: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let list = c.complete(&uri, &pos).await;
+    let labels = labels_of(&list);
     assert_eq!(labels, ["2026-11-25", "2026-12-01"]);
     assert_eq!(list["items"][1]["insertTextFormat"], 2, "a snippet");
     let body = list["items"][1]["textEdit"]["newText"].as_str().unwrap();

@@ -258,6 +258,15 @@ impl Client {
         }
     }
 
+    /// The completion list at `pos` of the document `uri`.
+    pub async fn complete(&mut self, uri: &str, pos: &Value) -> Value {
+        self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": pos}),
+        )
+        .await
+    }
+
     /// A message already received (and not consumed) that matches `pred`.
     pub fn seen_any(&self, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
         self.seen.iter().find(|m| pred(m))
