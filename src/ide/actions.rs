@@ -1,14 +1,13 @@
 //! Code actions: close a loop, add a done date, carry open loops over, start the next 1:1,
 //! and the quick fixes of the diagnostics. Every action is a set of minimal text edits.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::at::{loop_at, target_at, Target};
 use super::diagnostics::{edit_distance, series_diagnostics, Diagnostic};
 use super::edit::TextEdit;
 use super::hover::theme_prompts;
-use super::next::{carry_line, next_meeting};
+use super::next::{carry_line, next_meeting, Ids};
 use crate::config::{Rule, ALIGNMENT, FEEDBACK, GROWTH};
 use crate::model::{theme_of, FileId, ItemRef, Loop, MeetingRef, Series, Workspace};
 use crate::syntax::{SectionKind, SyntaxProblem};
@@ -167,11 +166,11 @@ pub fn carry_over(ws: &Workspace, m: MeetingRef, fixes: Option<Diagnostic>) -> O
     if loops.is_empty() {
         return None;
     }
-    let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
+    let mut ids = Ids::new(series);
     let mut lines = Vec::new();
     let mut edits = Vec::new();
     for l in &loops {
-        let (line, id_edit) = carry_line(ws, l.origin, Some(m.file), &mut taken);
+        let (line, id_edit) = carry_line(ws, l.origin, Some(m.file), &mut ids);
         lines.push(line);
         edits.extend(id_edit);
     }
@@ -346,8 +345,8 @@ fn carry_one(ws: &Workspace, series: &Series, l: &Loop, d: &Diagnostic) -> Optio
     if ws.loop_in_meeting(l, newest) {
         return None;
     }
-    let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
-    let (line, id_edit) = carry_line(ws, l.origin, Some(newest.file), &mut taken);
+    let mut ids = Ids::new(series);
+    let (line, id_edit) = carry_line(ws, l.origin, Some(newest.file), &mut ids);
     let mut edits: Vec<TextEdit> = id_edit.into_iter().collect();
     edits.push(agenda_insert(ws, newest, &[line]));
     Some(Action {

@@ -2,14 +2,14 @@
 //! `## `, and in a list item the open loops to carry over and (in an agenda) questions to
 //! bring.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::edit::TextEdit;
 use super::hover::{loop_history, theme_guidance, theme_prompts};
-use super::next::{carried_items, carried_text, carry_line, next_date};
+use super::next::{carried_items, carried_text, carry_line, next_date, Ids};
 use crate::model::{theme_of, FileId, LoopState, Workspace};
 use crate::syntax::SectionKind;
 use crate::text::TextRange;
@@ -43,6 +43,9 @@ pub struct Completion {
     pub sort_text: String,
     pub filter_text: Option<String>,
 }
+
+/// At most this many open loops are offered in a list item.
+const MAX_LOOPS: usize = 50;
 
 static ID_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\[([^\[\]#|\r\n]*)#\^([A-Za-z0-9-]*)$").unwrap());
@@ -277,12 +280,14 @@ fn loop_completions(ws: &Workspace, file: FileId, content: TextRange) -> Vec<Com
     let series = ws.series_of(file);
     let meeting = f.parsed.meeting_at(content.start);
     let m = meeting.map(|meeting| crate::model::MeetingRef { file, meeting });
-    let open = ws.uncarried_loops(series, m);
-    let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
+    // The newest 50 are plenty to pick from while typing.
+    let mut open = ws.uncarried_loops(series, m);
+    open.truncate(MAX_LOOPS);
+    let mut ids = Ids::new(series);
     open.into_iter()
         .enumerate()
         .map(|(i, l)| {
-            let (line, id_edit) = carry_line(ws, l.origin, Some(file), &mut taken);
+            let (line, id_edit) = carry_line(ws, l.origin, Some(file), &mut ids);
             let text = line.trim_start_matches("- [ ] ").to_string();
             let label = carried_text(ws.item_text(l.origin));
             let theme = if l.feedback {

@@ -1,7 +1,7 @@
 //! The next meeting: its date, its skeleton with the open loops carried over, and where it
 //! goes. `next` on the command line and the "Start next 1:1" action make this same edit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -167,11 +167,11 @@ pub fn carried_items(
 ) -> (Vec<String>, Vec<TextEdit>, usize) {
     let mut open: Vec<&Loop> = series.loops.iter().filter(|l| l.is_open()).collect();
     open.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
-    let mut taken: HashSet<String> = series.ids.keys().cloned().collect();
+    let mut ids = Ids::new(series);
     let mut lines = Vec::new();
     let mut edits = Vec::new();
     for l in &open {
-        let (line, edit) = carry_line(ws, l.origin, into, &mut taken);
+        let (line, edit) = carry_line(ws, l.origin, into, &mut ids);
         lines.push(line);
         edits.extend(edit);
     }
@@ -184,13 +184,13 @@ pub fn carry_line(
     ws: &Workspace,
     origin: ItemRef,
     into: Option<FileId>,
-    taken: &mut HashSet<String>,
+    ids: &mut Ids,
 ) -> (String, Option<TextEdit>) {
     let item = ws.item(origin);
     let (id, edit) = match &item.id {
         Some(id) => (id.name.clone(), None),
         None => {
-            let id = fresh_id(ws.item_text(origin), taken);
+            let id = ids.fresh(ws.item_text(origin));
             let edit = TextEdit::insert(origin.file, item.first_line.end, format!(" ^{id}"));
             (id, Some(edit))
         }
@@ -218,30 +218,43 @@ pub fn carried_text(text: &str) -> String {
     }
 }
 
-/// A new block id from the first words of `text`, unique among `taken` (and added to it).
-pub fn fresh_id(text: &str, taken: &mut HashSet<String>) -> String {
-    let words: Vec<String> = carried_text(text)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .take(4)
-        .collect();
-    let mut base = words.join("-");
-    if base.len() > 32 {
-        base.truncate(32);
-        base = base.trim_end_matches('-').to_string();
+/// Hands out new block ids that no item of the series uses yet.
+pub struct Ids<'a> {
+    existing: &'a HashMap<String, Vec<ItemRef>>,
+    given: HashSet<String>,
+}
+
+impl<'a> Ids<'a> {
+    pub fn new(series: &'a Series) -> Self {
+        Ids { existing: &series.ids, given: HashSet::new() }
     }
-    if base.is_empty() {
-        base = "loop".into();
+
+    /// A new id from the first words of `text` (a slug), unique in the series.
+    pub fn fresh(&mut self, text: &str) -> String {
+        let words: Vec<String> = carried_text(text)
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .take(4)
+            .collect();
+        let mut base = words.join("-");
+        if base.len() > 32 {
+            base.truncate(32);
+            base = base.trim_end_matches('-').to_string();
+        }
+        if base.is_empty() {
+            base = "loop".into();
+        }
+        let taken = |id: &String| self.existing.contains_key(id) || self.given.contains(id);
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.given.insert(id.clone());
+        id
     }
-    let mut id = base.clone();
-    let mut n = 2;
-    while taken.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    taken.insert(id.clone());
-    id
 }
 
 /// For a one-meeting file: its name with the new date in place of its date.
