@@ -130,11 +130,18 @@ fn main() {
     for k in 0..40 {
         let (l, c) = if k % 2 == 0 { (line, 3) } else { (line + 1, 2) };
         let t = Instant::now();
-        lsp.send(json!({"jsonrpc": "2.0", "id": 100 + k, "method": "textDocument/completion", "params": {
-            "textDocument": {"uri": uri}, "position": {"line": l, "character": c}}}));
+        lsp.send(
+            json!({"jsonrpc": "2.0", "id": 100 + k, "method": "textDocument/completion", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": l, "character": c}}}),
+        );
         let answer = lsp.until(|m| m["id"] == 100 + k);
         completion_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert!(!answer["result"]["items"].as_array().map_or(true, |a| a.is_empty()), "completion found nothing");
+        assert!(
+            !answer["result"]["items"]
+                .as_array()
+                .is_none_or(|a| a.is_empty()),
+            "completion found nothing"
+        );
     }
     key_ms.sort_by(f64::total_cmp);
     completion_ms.sort_by(f64::total_cmp);

