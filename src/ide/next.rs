@@ -226,7 +226,10 @@ pub struct Ids<'a> {
 
 impl<'a> Ids<'a> {
     pub fn new(series: &'a Series) -> Self {
-        Ids { existing: &series.ids, given: HashSet::new() }
+        Ids {
+            existing: &series.ids,
+            given: HashSet::new(),
+        }
     }
 
     /// A new id from the first words of `text` (a slug), unique in the series.
