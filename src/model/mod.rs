@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::syntax::{self, ItemIdx, MeetingIdx, ParsedFile};
-use crate::text::LineIndex;
+use crate::text::{LineIndex, TextRange};
 
 pub use loops::{Loop, LoopId, LoopState};
 pub use series::{Series, SeriesId, SeriesKey};
@@ -51,7 +51,7 @@ pub struct MeetingRef {
 }
 
 /// One `*.1on1.md` file: its path, text and syntax tree.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
@@ -83,6 +83,20 @@ impl SourceFile {
             too_large,
             version: None,
         }
+    }
+
+    /// The file after replacing the bytes of `range` with `new_text` (the range is clamped to
+    /// the text and widened to character boundaries). Equal, field for field, to
+    /// `SourceFile::new` on the new text; the version is kept.
+    pub fn edit(&self, range: TextRange, new_text: &str, max_bytes: u64) -> SourceFile {
+        let range = crate::text::clamp_range(&self.text, range);
+        let mut text = String::with_capacity(self.text.len() - range.len() + new_text.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(new_text);
+        text.push_str(&self.text[range.end..]);
+        let mut file = SourceFile::new(self.path.clone(), text, max_bytes);
+        file.version = self.version;
+        file
     }
 
     /// The file name without `.md`, as an Obsidian link names it (`2026-10-06.1on1`).

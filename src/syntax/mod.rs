@@ -28,7 +28,7 @@ pub type ItemIdx = u32;
 pub type MeetingIdx = u32;
 
 /// One parsed file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParsedFile {
     /// Whether the text starts with a UTF-8 byte order mark.
     pub bom: bool,

@@ -57,6 +57,20 @@ impl From<std::ops::Range<usize>> for TextRange {
     }
 }
 
+/// `range` made to fit `text`: both ends clamped to its length and moved back to the start of
+/// the character they fall in; an inverted range becomes empty at its start.
+pub fn clamp_range(text: &str, range: TextRange) -> TextRange {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(range.start);
+    TextRange::new(start, floor(range.end).max(start))
+}
+
 /// The line break a file mostly uses, so that inserted text matches it.
 pub fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {
