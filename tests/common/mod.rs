@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod stdio;
 
 use chrono::NaiveDate;
 use oneonone_ls::config::Config;
