@@ -16,6 +16,7 @@ use super::Server;
 use crate::files;
 use crate::ide::series_diagnostics;
 use crate::model::{SeriesKey, Workspace};
+use crate::text::TextRange;
 
 impl Server {
     pub(super) fn on_initialize(&self, params: InitializeParams) -> InitializeResult {
@@ -114,7 +115,8 @@ impl Server {
 
     pub(super) fn on_did_change(&self, params: DidChangeTextDocumentParams) {
         let path = convert::path(&params.text_document.uri);
-        let mut st = lock(&self.inner.state);
+        let mut guard = lock(&self.inner.state);
+        let st = &mut *guard;
         let unit = st.unit;
         let Some(doc) = st.docs.get_mut(&path) else {
             eprintln!(
@@ -125,17 +127,26 @@ impl Server {
         };
         // A catch for a bug in the rope code: the document is then taken as the client has
         // it only on its next full change, but the server stays up.
+        let mut edits: Option<Vec<(TextRange, String)>> = Some(Vec::new());
         let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for change in params.content_changes {
                 match change.range {
-                    Some(r) => crate::text::rope::replace(
-                        &mut doc.rope,
-                        (r.start.line, r.start.character),
-                        (r.end.line, r.end.character),
-                        &change.text,
-                        unit,
-                    ),
-                    None => doc.rope = Rope::from_str(&change.text),
+                    Some(r) => {
+                        let replaced = crate::text::rope::replace(
+                            &mut doc.rope,
+                            (r.start.line, r.start.character),
+                            (r.end.line, r.end.character),
+                            &change.text,
+                            unit,
+                        );
+                        if let Some(edits) = &mut edits {
+                            edits.push((replaced, change.text));
+                        }
+                    }
+                    None => {
+                        doc.rope = Rope::from_str(&change.text);
+                        edits = None;
+                    }
                 }
             }
         }));
@@ -144,16 +155,32 @@ impl Server {
                 "oneonone-ls: could not apply a change to {}",
                 path.display()
             );
+            edits = None;
         }
         doc.version = params.text_document.version;
         if files::is_note(&path) {
-            let pending = Pending::Set {
-                text: doc.rope.to_string(),
-                version: Some(doc.version),
+            let version = doc.version;
+            let text = || doc.rope.to_string();
+            let pending = match (st.pending.remove(&path), edits) {
+                // Edits to what the workspace has (or will have) for the document.
+                (None, Some(edits)) => Pending::Edits { edits, version },
+                (Some(Pending::Edits { edits: mut all, .. }), Some(edits))
+                    if all.len() + edits.len() <= MAX_PENDING_EDITS =>
+                {
+                    all.extend(edits);
+                    Pending::Edits {
+                        edits: all,
+                        version,
+                    }
+                }
+                _ => Pending::Set {
+                    text: text(),
+                    version: Some(version),
+                },
             };
             st.pending.insert(path, pending);
         }
-        drop(st);
+        drop(guard);
         self.inner.publish.notify_one();
     }
 
@@ -449,6 +476,9 @@ impl Server {
             .collect()
     }
 }
+
+/// Past this many edits waiting for analysis, the document's whole text is taken instead.
+const MAX_PENDING_EDITS: usize = 256;
 
 /// The `oneonone` section of a settings object, or the object itself.
 fn settings_section(value: Value) -> Value {

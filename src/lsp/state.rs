@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::config::{Config, ConfigError};
 use crate::model::{FileChange, SourceFile, Workspace};
-use crate::text::ColumnUnit;
+use crate::text::{ColumnUnit, TextRange};
 
 /// An open document: the editor's text and version.
 pub struct Document {
@@ -23,7 +23,16 @@ pub struct Document {
 
 /// A change not yet applied to the workspace.
 pub enum Pending {
-    Set { text: String, version: Option<i32> },
+    Set {
+        text: String,
+        version: Option<i32>,
+    },
+    /// Edits to the text the workspace has for an open document (byte ranges, each in the
+    /// text the edits before it left), making `version`.
+    Edits {
+        edits: Vec<(TextRange, String)>,
+        version: i32,
+    },
     Remove,
 }
 
@@ -42,6 +51,8 @@ pub struct State {
     /// The configuration changed since the workspace was analysed.
     pub config_changed: bool,
     pub workspace: Arc<Workspace>,
+    /// An empty workspace, held by the state while an analysis has the real one.
+    pub idle: Arc<Workspace>,
     /// Files whose diagnostics changed and are not yet published.
     pub unpublished: BTreeSet<PathBuf>,
     /// Files with diagnostics published, to clear when they go away.
@@ -52,6 +63,11 @@ pub struct State {
 impl State {
     pub fn new() -> Self {
         let config = Arc::new(Config::default());
+        let idle = Arc::new(Workspace::new(
+            Config::default(),
+            today(&config),
+            Vec::new(),
+        ));
         State {
             unit: ColumnUnit::Utf16,
             roots: Vec::new(),
@@ -60,11 +76,8 @@ impl State {
             pending: HashMap::new(),
             client_settings: Value::Null,
             root_settings: Vec::new(),
-            workspace: Arc::new(Workspace::new(
-                Config::default(),
-                today(&config),
-                Vec::new(),
-            )),
+            workspace: idle.clone(),
+            idle,
             config,
             config_changed: false,
             unpublished: BTreeSet::new(),
@@ -157,21 +170,38 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
             return st.workspace.clone();
         }
         st.config_changed = false;
-        (
-            st.workspace.clone(),
-            std::mem::take(&mut st.pending),
-            settings,
-        )
+        let mut pending = std::mem::take(&mut st.pending);
+        // Edits apply to the text the workspace has; when it has another (the index was
+        // installed meanwhile), the document's whole text is taken.
+        for (path, p) in pending.iter_mut() {
+            if let Pending::Edits { version, .. } = p {
+                let has_base = st
+                    .workspace
+                    .file_by_path(path)
+                    .and_then(|id| st.workspace.get_file(id))
+                    .is_some_and(|f| f.version.is_some());
+                if !has_base {
+                    if let Some(doc) = st.docs.get(path) {
+                        *p = Pending::Set {
+                            text: doc.rope.to_string(),
+                            version: Some(*version),
+                        };
+                    }
+                }
+            }
+        }
+        // The workspace is taken out, so that a file nothing else holds is edited in place;
+        // nothing reads it meanwhile, as every reader analyses first.
+        let idle = st.idle.clone();
+        let base = std::mem::replace(&mut st.workspace, idle);
+        (base, pending, settings)
     };
     let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
-    let base = match settings {
-        Some((config, day)) => {
-            let ws = base.with_settings(config, day);
-            touched.extend(ws.files().map(|(_, f)| f.path.clone()));
-            Arc::new(ws)
-        }
-        None => base,
-    };
+    let mut base = Arc::try_unwrap(base).unwrap_or_else(|shared| (*shared).clone());
+    if let Some((config, day)) = settings {
+        base = base.with_settings(config, day);
+        touched.extend(base.files().map(|(_, f)| f.path.clone()));
+    }
     let max = base.config.max_file_bytes;
     let mut changes = Vec::with_capacity(pending.len());
     for (path, p) in pending {
@@ -182,10 +212,15 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
                 file.version = version;
                 FileChange::Set(Box::new(file))
             }
+            Pending::Edits { edits, version } => FileChange::Edit {
+                path,
+                edits,
+                version: Some(version),
+            },
             Pending::Remove => FileChange::Remove(path),
         });
     }
-    let (ws, files) = base.update(changes);
+    let (ws, files) = base.apply(changes);
     touched.extend(
         files
             .iter()

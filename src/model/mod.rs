@@ -85,18 +85,37 @@ impl SourceFile {
         }
     }
 
-    /// The file after replacing the bytes of `range` with `new_text` (the range is clamped to
-    /// the text and widened to character boundaries). Equal, field for field, to
-    /// `SourceFile::new` on the new text; the version is kept.
+    /// The file after replacing the bytes of `range` with `new_text`: see [`Self::apply_edit`].
     pub fn edit(&self, range: TextRange, new_text: &str, max_bytes: u64) -> SourceFile {
-        let range = crate::text::clamp_range(&self.text, range);
-        let mut text = String::with_capacity(self.text.len() - range.len() + new_text.len());
-        text.push_str(&self.text[..range.start]);
-        text.push_str(new_text);
-        text.push_str(&self.text[range.end..]);
-        let mut file = SourceFile::new(self.path.clone(), text, max_bytes);
-        file.version = self.version;
+        let mut file = self.clone();
+        file.apply_edit(range, new_text, max_bytes);
         file
+    }
+
+    /// Replaces the bytes of `range` with `new_text` (the range is clamped to the text and
+    /// moved back to character boundaries). Only the edited meeting is parsed again when
+    /// the edit stays inside it; either way the result equals, field for field,
+    /// `SourceFile::new` on the new text, with the version kept.
+    /// Returns whether only the edited stretch was parsed.
+    pub fn apply_edit(&mut self, range: TextRange, new_text: &str, max_bytes: u64) -> bool {
+        let range = crate::text::clamp_range(&self.text, range);
+        self.text.replace_range(range.start..range.end, new_text);
+        self.line_index.edit(&self.text, range, new_text.len());
+        let too_large = self.text.len() as u64 > max_bytes;
+        let date = name_date(&self.path);
+        let mut incremental = false;
+        if too_large {
+            self.parsed = ParsedFile::default();
+        } else {
+            incremental = !self.too_large
+                && syntax::reparse(&mut self.parsed, &self.text, range, new_text.len(), date);
+            if !incremental {
+                self.parsed = syntax::parse(&self.text, date);
+            }
+        }
+        self.too_large = too_large;
+        self.series_key = series_key(&self.path, &self.parsed);
+        incremental
     }
 
     /// The file name without `.md`, as an Obsidian link names it (`2026-10-06.1on1`).
@@ -137,6 +156,13 @@ pub struct Workspace {
 pub enum FileChange {
     /// A new file, or new contents for a known path.
     Set(Box<SourceFile>),
+    /// Edits to a known file, in order (each range in the text as the edits before it left
+    /// it), and the version they make. Only the edited meetings are parsed again.
+    Edit {
+        path: PathBuf,
+        edits: Vec<(TextRange, String)>,
+        version: Option<i32>,
+    },
     Remove(PathBuf),
 }
 
@@ -145,7 +171,7 @@ impl Workspace {
     pub fn new(config: Config, today: NaiveDate, files: Vec<SourceFile>) -> Self {
         let empty = Workspace::empty(Arc::new(config), today);
         empty
-            .update(
+            .apply(
                 files
                     .into_iter()
                     .map(|f| FileChange::Set(Box::new(f)))
@@ -172,73 +198,121 @@ impl Workspace {
         let mut ws = Workspace::empty(config, today);
         ws.files = self.files.clone();
         ws.by_path = self.by_path.clone();
-        ws.regroup(None);
+        ws.regroup(Vec::new(), &HashSet::new());
         ws
+    }
+
+    /// [`Self::apply`] on a copy.
+    pub fn update(&self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
+        self.clone().apply(changes)
     }
 
     /// Applies `changes` and analyses again the series they touch. Returns the new
     /// workspace and the files whose findings may have changed (every file of a touched
-    /// series, before or after the change).
-    pub fn update(&self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
-        let mut ws = Workspace {
-            config: self.config.clone(),
-            today: self.today,
-            classifier: self.classifier.clone(),
-            files: self.files.clone(),
-            by_path: self.by_path.clone(),
-            series: Vec::new(),
-            file_series: Vec::new(),
-        };
+    /// series, before or after the change). An edited file that nothing else shares is
+    /// changed in place.
+    pub fn apply(mut self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
         let mut changed: HashSet<FileId> = HashSet::new();
+        // The grouping into series stays when no file comes or goes and none moves.
+        let mut same_groups = true;
+        let max_bytes = self.config.max_file_bytes;
         for change in changes {
             match change {
                 FileChange::Set(file) => {
-                    let id = match ws.by_path.get(&file.path) {
+                    let id = match self.by_path.get(&file.path) {
                         Some(&id) => id,
                         None => {
-                            let id = FileId(ws.files.len() as u32);
-                            ws.files.push(None);
-                            ws.by_path.insert(file.path.clone(), id);
+                            let id = FileId(self.files.len() as u32);
+                            self.files.push(None);
+                            self.by_path.insert(file.path.clone(), id);
                             id
                         }
                     };
-                    ws.files[id.0 as usize] = Some(Arc::from(file));
+                    let slot = &mut self.files[id.0 as usize];
+                    same_groups &= slot
+                        .as_ref()
+                        .is_some_and(|old| old.series_key == file.series_key);
+                    *slot = Some(Arc::from(file));
+                    changed.insert(id);
+                }
+                FileChange::Edit {
+                    path,
+                    edits,
+                    version,
+                } => {
+                    let Some(&id) = self.by_path.get(&path) else {
+                        continue;
+                    };
+                    let slot = &mut self.files[id.0 as usize];
+                    let Some(shared) = slot.take() else {
+                        continue;
+                    };
+                    let mut file = Arc::try_unwrap(shared).unwrap_or_else(|a| (*a).clone());
+                    let key = file.series_key.clone();
+                    for (range, text) in &edits {
+                        file.apply_edit(*range, text, max_bytes);
+                    }
+                    file.version = version;
+                    same_groups &= file.series_key == key;
+                    *slot = Some(Arc::new(file));
                     changed.insert(id);
                 }
                 FileChange::Remove(path) => {
-                    if let Some(id) = ws.by_path.remove(&path) {
-                        ws.files[id.0 as usize] = None;
+                    if let Some(id) = self.by_path.remove(&path) {
+                        self.files[id.0 as usize] = None;
                         changed.insert(id);
+                        same_groups = false;
                     }
                 }
             }
         }
-        let touched = ws.regroup(Some((self, &changed)));
-        (ws, touched)
+        let old = std::mem::take(&mut self.series);
+        let touched = if same_groups {
+            self.series = old;
+            self.rebuild(&changed)
+        } else {
+            self.regroup(old, &changed)
+        };
+        (self, touched)
     }
 
-    /// Groups the files into series, reusing the series of `old` that no change touched.
-    fn regroup(&mut self, old: Option<(&Workspace, &HashSet<FileId>)>) -> Vec<FileId> {
+    /// Analyses again the series holding a changed file, when the grouping is the same.
+    fn rebuild(&mut self, changed: &HashSet<FileId>) -> Vec<FileId> {
+        let mut touched: Vec<FileId> = Vec::new();
+        let mut ids: Vec<SeriesId> = changed
+            .iter()
+            .filter_map(|f| self.file_series.get(f.0 as usize).copied().flatten())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            let old = &self.series[id.0 as usize];
+            let rebuilt = series::build(self, old.key.clone(), old.files.clone());
+            touched.extend(rebuilt.files.iter().copied());
+            self.series[id.0 as usize] = Arc::new(rebuilt);
+        }
+        touched.sort();
+        touched
+    }
+
+    /// Groups the files into series, reusing those of `old` that no change touched.
+    fn regroup(&mut self, old: Vec<Arc<Series>>, changed: &HashSet<FileId>) -> Vec<FileId> {
         let mut groups: BTreeMap<SeriesKey, Vec<FileId>> = BTreeMap::new();
         for (id, file) in self.files() {
             groups.entry(file.series_key.clone()).or_default().push(id);
         }
         let mut old_by_key: HashMap<&SeriesKey, &Arc<Series>> = HashMap::new();
-        if let Some((old, _)) = old {
-            for s in &old.series {
-                old_by_key.insert(&s.key, s);
-            }
+        for s in &old {
+            old_by_key.insert(&s.key, s);
         }
         let mut touched: HashSet<FileId> = HashSet::new();
         let mut series = Vec::with_capacity(groups.len());
         for (key, mut files) in groups {
             files.sort_by(|a, b| self.file(*a).path.cmp(&self.file(*b).path));
-            let reusable = match (old, old_by_key.remove(&key)) {
-                (Some((_, changed)), Some(prev)) => (prev.files == files
-                    && !files.iter().any(|f| changed.contains(f)))
-                .then(|| prev.clone()),
-                _ => None,
-            };
+            let reusable = old_by_key.remove(&key).and_then(|prev| {
+                (prev.files == files && !files.iter().any(|f| changed.contains(f)))
+                    .then(|| prev.clone())
+            });
             let s = match reusable {
                 Some(s) => s,
                 None => {
@@ -252,11 +326,9 @@ impl Workspace {
         for gone in old_by_key.values() {
             touched.extend(gone.files.iter().copied());
         }
-        if let Some((old, _)) = old {
-            for s in &old.series {
-                if touched.iter().any(|f| s.files.contains(f)) {
-                    touched.extend(s.files.iter().copied());
-                }
+        for s in &old {
+            if touched.iter().any(|f| s.files.contains(f)) {
+                touched.extend(s.files.iter().copied());
             }
         }
         self.file_series = vec![None; self.files.len()];

@@ -8,6 +8,7 @@
 
 mod dates;
 mod front_matter;
+mod incremental;
 mod inline;
 mod parse;
 
@@ -20,6 +21,7 @@ pub use front_matter::{
     is_iso_shape, parse_duration_days, parse_front_matter, parse_iso_date, Cadence, FrontMatter,
     FrontMatterEntry, FrontMatterProblem,
 };
+pub use incremental::reparse;
 pub use parse::parse;
 
 /// Index of an item within its file.
@@ -46,6 +48,12 @@ pub struct ParsedFile {
     pub problems: Vec<SyntaxProblem>,
     /// The file is one meeting dated by its name or its `date:` key.
     pub one_meeting: bool,
+    /// The text defines link references (`[label]: url`). They change how brackets parse
+    /// anywhere in the file, so an edit then parses the whole file again.
+    pub link_definitions: bool,
+    /// Where in `problems` those found by the inline scan start (before: front matter and
+    /// headings).
+    pub inline_problems: usize,
 }
 
 impl ParsedFile {

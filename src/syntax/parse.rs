@@ -9,9 +9,9 @@ use super::*;
 
 /// A stretch of markdown text outside code, HTML and link URLs, and the innermost item
 /// holding it.
-struct Run {
-    range: TextRange,
-    item: Option<ItemIdx>,
+pub(super) struct Run {
+    pub range: TextRange,
+    pub item: Option<ItemIdx>,
 }
 
 /// Parses one file. `name_date` is the date its file name starts with, if any: a file with
@@ -30,24 +30,46 @@ pub fn parse(text: &str, name_date: Option<NaiveDate>) -> ParsedFile {
         file.front_matter = Some(fm);
     }
     file.body_start = start;
-    let runs = walk_blocks(text, &mut file);
-    let fm_date = file.front_matter.as_ref().and_then(|fm| fm.date);
-    build_meetings(text, &mut file, fm_date.or(name_date));
-    scan_inline(text, &mut file, &runs);
+    let blocks = walk_blocks(text, TextRange::new(start, text.len()), 0);
+    file.headings = blocks.headings;
+    file.items = blocks.items;
+    file.link_definitions = blocks.link_definitions;
+    build_meetings(text, &mut file, name_date);
+    file.inline_problems = file.problems.len();
+    scan_runs(text, &mut file, &blocks.runs);
+    let all = 0..file.items.len();
+    scan_block_ids(text, &mut file, all, &blocks.runs);
     file
 }
 
-/// The pulldown-cmark pass: top-level headings, items (with first lines, checkboxes and
-/// nesting), and the text runs.
-fn walk_blocks(text: &str, file: &mut ParsedFile) -> Vec<Run> {
-    let base = file.body_start;
-    let body = &text[base..];
-    let mut runs: Vec<Run> = Vec::new();
+/// What the block pass finds in a stretch of the text.
+pub(super) struct Blocks {
+    pub headings: Vec<Heading>,
+    pub items: Vec<Item>,
+    pub runs: Vec<Run>,
+    pub link_definitions: bool,
+}
+
+/// The pulldown-cmark pass over `range` of `text`, parsed as a document of its own:
+/// top-level headings, items (with first lines, checkboxes and nesting; numbered from
+/// `first_item`), and the text runs.
+pub(super) fn walk_blocks(text: &str, range: TextRange, first_item: ItemIdx) -> Blocks {
+    let base = range.start;
+    let body = range.slice(text);
+    let mut out = Blocks {
+        headings: Vec::new(),
+        items: Vec::new(),
+        runs: Vec::new(),
+        link_definitions: false,
+    };
+    let runs = &mut out.runs;
     let mut items: Vec<ItemIdx> = Vec::new(); // open items, innermost last
     let mut containers = 0u32; // open lists and block quotes
     let mut skip = 0u32; // inside code blocks, autolinks, metadata
     let mut heading: Option<(u8, TextRange)> = None;
     let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
+    // Definitions are collected by the block pass, before the first event.
+    out.link_definitions = parser.reference_definitions().iter().next().is_some();
     for (event, range) in parser {
         let range = TextRange::new(range.start + base, range.end + base);
         match event {
@@ -56,7 +78,7 @@ fn walk_blocks(text: &str, file: &mut ParsedFile) -> Vec<Run> {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, range)) = heading.take() {
-                    file.headings.push(heading_at(text, level, range));
+                    out.headings.push(heading_at(text, level, range));
                 }
             }
             Event::Start(MdTag::List(_) | MdTag::BlockQuote(_)) => containers += 1,
@@ -64,8 +86,8 @@ fn walk_blocks(text: &str, file: &mut ParsedFile) -> Vec<Run> {
                 containers = containers.saturating_sub(1)
             }
             Event::Start(MdTag::Item) => {
-                let idx = file.items.len() as ItemIdx;
-                file.items
+                let idx = first_item + out.items.len() as ItemIdx;
+                out.items
                     .push(new_item(text, range, items.last().copied(), items.len()));
                 items.push(idx);
             }
@@ -93,7 +115,7 @@ fn walk_blocks(text: &str, file: &mut ParsedFile) -> Vec<Run> {
             _ => {}
         }
     }
-    runs
+    out
 }
 
 fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
@@ -188,7 +210,9 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
 
 /// Meetings from the top-level level-2 headings (or the whole file for a one-meeting file),
 /// their sections, and which meeting and section every item is in.
-fn build_meetings(text: &str, file: &mut ParsedFile, file_date: Option<NaiveDate>) {
+pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Option<NaiveDate>) {
+    let fm_date = file.front_matter.as_ref().and_then(|fm| fm.date);
+    let file_date = fm_date.or(name_date);
     let end = text.len();
     let mut dated_heading = false;
     for (i, h) in file.headings.iter().enumerate() {
@@ -321,8 +345,9 @@ pub fn section_kind(heading_text: &str) -> SectionKind {
     }
 }
 
-/// Tags, references, dates, questions and block ids from the text runs.
-fn scan_inline(text: &str, file: &mut ParsedFile, runs: &[Run]) {
+/// Tags, references, dates and questions from the text runs (in text order), appended to the
+/// file's lists.
+pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
     for run in runs {
         let meeting = match run.item {
             Some(i) => file.items[i as usize].meeting,
@@ -371,8 +396,19 @@ fn scan_inline(text: &str, file: &mut ParsedFile, runs: &[Run]) {
             slot.get_or_insert(ItemDate { date, range });
         }
     }
+}
+
+/// Block ids of `items`, given the text runs that hold their text.
+pub(super) fn scan_block_ids(
+    text: &str,
+    file: &mut ParsedFile,
+    items: std::ops::Range<usize>,
+    runs: &[Run],
+) {
     // A block id counts only where its caret is in the item's own text, not in code.
-    for (i, item) in file.items.iter_mut().enumerate() {
+    let first = items.start;
+    for (i, item) in file.items[items].iter_mut().enumerate() {
+        let i = first + i;
         if let Some((name, range)) = inline::block_id(text, item.content) {
             // Runs are in text order: the one holding the caret is the last starting before it.
             let at = runs.partition_point(|r| r.range.start <= range.start);

@@ -39,6 +39,30 @@ impl LineIndex {
         }
     }
 
+    /// Brings the index up to date with `text`: the old text with the bytes of `edit`
+    /// replaced by `inserted` bytes. Only the line starts inside the edit are looked for
+    /// again; those after it move.
+    pub fn edit(&mut self, text: &str, edit: super::TextRange, inserted: usize) {
+        let bytes = text.as_bytes();
+        // Whether a line starts at `p` depends on the bytes at `p - 1` and `p`, so the
+        // starts in `edit.start..=edit.start + inserted` are the ones that can change.
+        let is_start = |p: usize| {
+            p == 0
+                || bytes[p - 1] == b'\n'
+                || (bytes[p - 1] == b'\r' && bytes.get(p) != Some(&b'\n'))
+        };
+        let lo = self.line_starts.partition_point(|&s| s < edit.start);
+        let hi = self.line_starts.partition_point(|&s| s <= edit.end);
+        let last = (edit.start + inserted).min(bytes.len());
+        let fresh: Vec<usize> = (edit.start..=last).filter(|&p| is_start(p)).collect();
+        let added = fresh.len();
+        self.line_starts.splice(lo..hi, fresh);
+        for s in &mut self.line_starts[lo + added..] {
+            *s = *s + inserted - edit.len();
+        }
+        self.len = text.len();
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

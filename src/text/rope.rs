@@ -4,7 +4,7 @@
 
 use ropey::Rope;
 
-use super::ColumnUnit;
+use super::{ColumnUnit, TextRange};
 
 /// The char index of a (line, column) position: a line past the end gives the end of the
 /// text, a column past the end of its line gives the end of the line (before its break), a
@@ -40,19 +40,22 @@ pub fn char_at(rope: &Rope, line: u32, col: u32, unit: ColumnUnit) -> usize {
     start + content_chars
 }
 
-/// Replaces the text between two positions (in either order) with `new_text`.
+/// Replaces the text between two positions (in either order) with `new_text`. Returns the
+/// byte range replaced, in the text as it was.
 pub fn replace(
     rope: &mut Rope,
     start: (u32, u32),
     end: (u32, u32),
     new_text: &str,
     unit: ColumnUnit,
-) {
+) -> TextRange {
     let a = char_at(rope, start.0, start.1, unit);
     let b = char_at(rope, end.0, end.1, unit);
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let replaced = TextRange::new(rope.char_to_byte(a), rope.char_to_byte(b));
     rope.remove(a..b);
     rope.insert(a, new_text);
+    replaced
 }
 
 #[cfg(test)]
@@ -63,8 +66,10 @@ mod tests {
     fn edits_in_utf16_and_utf8_after_emoji_and_crlf() {
         let mut rope = Rope::from_str("a🙂b\r\nc\u{2028}d\re");
         // UTF-16: 🙂 is two units; `b` is at column 3.
-        replace(&mut rope, (0, 3), (0, 4), "B", ColumnUnit::Utf16);
+        let replaced = replace(&mut rope, (0, 3), (0, 4), "B", ColumnUnit::Utf16);
         assert_eq!(rope.to_string(), "a🙂B\r\nc\u{2028}d\re");
+        // The byte range: `a` is one byte and 🙂 four.
+        assert_eq!(replaced, TextRange::new(5, 6));
         // UTF-8: the U+2028 is three bytes and does not break the line.
         replace(&mut rope, (1, 4), (1, 5), "D", ColumnUnit::Utf8);
         assert_eq!(rope.to_string(), "a🙂B\r\nc\u{2028}D\re");

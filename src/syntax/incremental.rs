@@ -1,0 +1,258 @@
+//! Re-parsing after an edit: only the stretch of the file between the level-1 or level-2
+//! headings around the edit (one meeting, in a running doc) is parsed again, and the rest of
+//! the tree is moved by the edit's length.
+//!
+//! Why that is exact: an ATX heading at the top level closes every open block, so the text
+//! from one such heading on parses the same whether or not what comes before it is there.
+//! The stretch is parsed through the next boundary heading's line, and that heading must come
+//! out again as the same top-level heading: if the edit opened a fence, an HTML block or a
+//! list that would swallow it, it does not, and the whole file is parsed. Link reference
+//! definitions are the one thing that reaches across headings; a file with any is always
+//! parsed whole. `tests/incremental.rs` checks the result against a full parse for random
+//! edits.
+
+use chrono::NaiveDate;
+
+use super::parse::{build_meetings, scan_block_ids, scan_runs, walk_blocks};
+use super::*;
+
+/// Brings `file`, the tree of the old text, up to date with `text`: the old text with the
+/// bytes of `edit` replaced by `inserted` bytes. Returns false, leaving `file` untouched,
+/// when the edit may change more than the stretch it is in (it touches a level-1 or level-2
+/// heading, the front matter or the first line, or makes a fence, an HTML block or a new
+/// heading), or when the file is one meeting; the caller then parses the whole text.
+pub fn reparse(
+    file: &mut ParsedFile,
+    text: &str,
+    edit: TextRange,
+    inserted: usize,
+    name_date: Option<NaiveDate>,
+) -> bool {
+    // An opening `---` without a closing one: any later `---` line makes front matter.
+    let unclosed_front_matter =
+        file.front_matter.is_none() && text[file.body_start..].starts_with("---");
+    if file.one_meeting || file.link_definitions || unclosed_front_matter {
+        return false;
+    }
+    let Some(old_len) = (text.len() + edit.len()).checked_sub(inserted) else {
+        return false;
+    };
+    if edit.end > old_len || edit.start > edit.end {
+        return false;
+    }
+    let moved = |offset: usize| offset + inserted - edit.len();
+
+    // The stretch: from the boundary heading before the edit (or the start of the body) to
+    // the next one (or the end).
+    let before = file.headings.partition_point(|h| h.line.start < edit.start);
+    let head = file.headings[..before].iter().rposition(is_boundary);
+    let next = file.headings[before..]
+        .iter()
+        .position(is_boundary)
+        .map(|i| i + before);
+    let start = match head {
+        Some(h) => {
+            let heading = &file.headings[h];
+            // The heading line and its line break stay as they are.
+            let body = line_after(text, heading.line.end);
+            if !is_atx(text, heading) || body.is_none_or(|b| edit.start < b) {
+                return false;
+            }
+            heading.line.start
+        }
+        None => {
+            // The front matter and the first line (which could become front matter) stay.
+            let first_line_end = line_after(text, file.body_start).unwrap_or(text.len());
+            let untouched = if file.front_matter.is_some() {
+                edit.start > file.body_start
+            } else {
+                edit.start >= first_line_end
+            };
+            if !untouched {
+                return false;
+            }
+            file.body_start
+        }
+    };
+    let (old_end, new_end, parse_end) = match next {
+        Some(n) => {
+            let heading = &file.headings[n];
+            if edit.end >= heading.line.start {
+                return false;
+            }
+            let new_line_end = moved(heading.line.end);
+            let through = line_after(text, new_line_end).unwrap_or(text.len());
+            (heading.line.start, moved(heading.line.start), through)
+        }
+        None => (old_len, text.len(), text.len()),
+    };
+    let items_before = file.items.partition_point(|it| it.range.start < start);
+    let blocks = walk_blocks(
+        text,
+        TextRange::new(start, parse_end),
+        items_before as ItemIdx,
+    );
+    if blocks.link_definitions {
+        return false;
+    }
+    let mut headings = blocks.headings;
+    if let Some(n) = next {
+        let old = &file.headings[n];
+        let expected = Heading {
+            level: old.level,
+            line: TextRange::new(moved(old.line.start), moved(old.line.end)),
+            text: TextRange::new(moved(old.text.start), moved(old.text.end)),
+        };
+        if headings.last() != Some(&expected) || !is_atx(text, &expected) {
+            return false;
+        }
+        headings.pop();
+    }
+    let inner = match head {
+        Some(h) => {
+            if headings.first() != Some(&file.headings[h]) {
+                return false;
+            }
+            &headings[1..]
+        }
+        None => &headings[..],
+    };
+    if inner.iter().any(is_boundary) || blocks.items.iter().any(|it| it.range.end > new_end) {
+        return false;
+    }
+
+    // Everything checked: splice the stretch in and move what follows it.
+    let shift = |r: &mut TextRange| {
+        if r.start >= old_end {
+            *r = TextRange::new(moved(r.start), moved(r.end));
+        }
+    };
+    let (h_lo, h_hi) = span(&file.headings, |h| h.line.start, start, old_end);
+    let new_headings = headings.len();
+    file.headings.splice(h_lo..h_hi, headings);
+    for h in &mut file.headings[h_lo + new_headings..] {
+        shift(&mut h.line);
+        shift(&mut h.text);
+    }
+
+    let items_after = file.items.partition_point(|it| it.range.start < old_end);
+    let new_items = blocks.items.len();
+    let old_items = items_after - items_before;
+    file.items.splice(items_before..items_after, blocks.items);
+    let moved_item = |i: ItemIdx| i + new_items as ItemIdx - old_items as ItemIdx;
+    for it in &mut file.items[items_before + new_items..] {
+        shift(&mut it.range);
+        shift(&mut it.first_line);
+        shift(&mut it.content);
+        if let Some(r) = &mut it.checkbox {
+            shift(r);
+        }
+        if let Some(id) = &mut it.id {
+            shift(&mut id.range);
+        }
+        for d in [&mut it.done, &mut it.due].into_iter().flatten() {
+            shift(&mut d.range);
+        }
+        it.parent = it.parent.map(moved_item);
+    }
+
+    let tag_span = span(&file.tags, |t| t.range.start, start, old_end);
+    let mut tags_after = file.tags.split_off(tag_span.1);
+    file.tags.truncate(tag_span.0);
+    let ref_span = span(&file.references, |r| r.range.start, start, old_end);
+    let mut refs_after = file.references.split_off(ref_span.1);
+    file.references.truncate(ref_span.0);
+    let mut inline = file.problems.split_off(file.inline_problems);
+    let problem_span = span(&inline, problem_start, start, old_end);
+    let mut problems_after = inline.split_off(problem_span.1);
+    inline.truncate(problem_span.0);
+    let front_matter_problems = file.front_matter.as_ref().map_or(0, |fm| fm.problems.len());
+    file.problems.truncate(front_matter_problems);
+
+    // Meetings and sections come again from the headings, then the stretch's inline scan.
+    file.meetings.clear();
+    build_meetings(text, file, name_date);
+    file.inline_problems = file.problems.len();
+    file.problems.append(&mut inline);
+    // The runs of the next heading's line were parsed only to check it.
+    let runs = &blocks.runs[..blocks.runs.partition_point(|r| r.range.start < new_end)];
+    scan_runs(text, file, runs);
+    scan_block_ids(text, file, items_before..items_before + new_items, runs);
+
+    let tags_moved = file.tags.len() - tag_span.0;
+    let refs_moved = file.references.len() - ref_span.0;
+    let old_tags = tag_span.1 - tag_span.0;
+    let old_refs = ref_span.1 - ref_span.0;
+    for t in &mut tags_after {
+        shift(&mut t.range);
+        t.item = t.item.map(moved_item);
+    }
+    for r in &mut refs_after {
+        shift(&mut r.range);
+        shift(&mut r.id_range);
+        r.item = r.item.map(moved_item);
+    }
+    for p in &mut problems_after {
+        shift_problem(p, &shift);
+    }
+    file.tags.append(&mut tags_after);
+    file.references.append(&mut refs_after);
+    file.problems.append(&mut problems_after);
+    for it in &mut file.items[items_before + new_items..] {
+        for t in &mut it.tags {
+            *t = (*t as usize + tags_moved - old_tags) as u32;
+        }
+        for r in &mut it.refs {
+            *r = (*r as usize + refs_moved - old_refs) as u32;
+        }
+    }
+    true
+}
+
+/// A level-1 or level-2 heading: it ends a meeting.
+fn is_boundary(h: &Heading) -> bool {
+    h.level <= 2
+}
+
+/// An ATX (`#`) heading, as opposed to a setext (underlined) one.
+fn is_atx(text: &str, h: &Heading) -> bool {
+    h.line.slice(text).trim_start_matches(' ').starts_with('#')
+}
+
+/// Where the line after the one holding `offset` starts, if there is a line break.
+fn line_after(text: &str, offset: usize) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    let at = offset + rest.find(['\r', '\n'])?;
+    Some(if text[at..].starts_with("\r\n") {
+        at + 2
+    } else {
+        at + 1
+    })
+}
+
+/// The indices of the elements of `v` (in text order, by `key`) that start in `start..end`.
+fn span<T>(v: &[T], key: impl Fn(&T) -> usize, start: usize, end: usize) -> (usize, usize) {
+    (
+        v.partition_point(|x| key(x) < start),
+        v.partition_point(|x| key(x) < end),
+    )
+}
+
+fn problem_start(p: &SyntaxProblem) -> usize {
+    match p {
+        SyntaxProblem::InvalidDate { range, .. } => range.start,
+        SyntaxProblem::NonIsoDate { heading, .. } => heading.start,
+        SyntaxProblem::FrontMatter(f) => f.range.start,
+    }
+}
+
+fn shift_problem(p: &mut SyntaxProblem, shift: &dyn Fn(&mut TextRange)) {
+    match p {
+        SyntaxProblem::InvalidDate { range, .. } => shift(range),
+        SyntaxProblem::NonIsoDate { heading, range, .. } => {
+            shift(heading);
+            shift(range);
+        }
+        SyntaxProblem::FrontMatter(f) => shift(&mut f.range),
+    }
+}

@@ -1,0 +1,167 @@
+//! An edit re-parses only the meeting it is in, and the result is exactly what a full parse
+//! of the new text gives: the tree, the line index, the series key, field for field.
+
+use oneonone_ls::model::SourceFile;
+use oneonone_ls::text::TextRange;
+use proptest::prelude::*;
+
+/// Pieces of notes, structural ones included, so that random edits make and break
+/// headings, fences, lists, ids and references.
+const PIECES: &[&str] = &[
+    "## 2026-11-24\n",
+    "## 2026-11-17 Career\n",
+    "## 2026-02-30\n",
+    "## Nov 3, 2026\n",
+    "# Title\n",
+    "### Agenda\n",
+    "### Feedback\n",
+    "### Actions\n",
+    "- [ ] Draft the RFC 📅 2026-11-20 ^a-1\n",
+    "- [x] Done ✅ 2026-11-21 [[#^a-1]]\n",
+    "  - nested #growth ^b\n",
+    "- Fixed the build\n",
+    "- What is next? #feedback\n",
+    "1. numbered\n",
+    "> quoted #growth\n",
+    "```\n",
+    "~~~\n",
+    "#not-in-code ^c\n",
+    "<div>\n",
+    "---\n",
+    "===\n",
+    "    indented code\n",
+    "[x]: /url\n",
+    "[[other#^a-1]]",
+    "\n",
+    "\r\n",
+    "\r",
+    "é",
+    "🙂",
+    "\u{2028}",
+    " ",
+    "#",
+    "-",
+    "^",
+    "`",
+    "[",
+    "text",
+];
+
+fn text_of(pieces: &[usize]) -> String {
+    pieces.iter().map(|&i| PIECES[i % PIECES.len()]).collect()
+}
+
+/// A running doc: front matter, a title and a few meetings.
+fn doc(meetings: &[Vec<usize>]) -> String {
+    let mut s = String::from("---\nwith: Priya\n---\n# 1:1\n\n");
+    for (i, m) in meetings.iter().enumerate() {
+        s.push_str(&format!("## 2026-{:02}-10\n\n", i % 12 + 1));
+        s.push_str(&text_of(m));
+        s.push('\n');
+    }
+    s
+}
+
+#[derive(Clone, Debug)]
+struct Edit {
+    /// Where, as a fraction of the text's length.
+    at: f64,
+    removed: usize,
+    inserted: Vec<usize>,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (
+        0.0..=1.0f64,
+        prop_oneof![Just(0usize), 0usize..4, 0usize..40],
+        prop::collection::vec(0..PIECES.len(), 0..3),
+    )
+        .prop_map(|(at, removed, inserted)| Edit {
+            at,
+            removed,
+            inserted,
+        })
+}
+
+/// Applies `edits` one after another, checking each result against a fresh parse.
+/// Returns how many were parsed incrementally.
+fn check(name: &str, start: String, edits: &[Edit]) -> usize {
+    let mut file = SourceFile::new(name.into(), start, u64::MAX);
+    let mut incremental = 0;
+    for e in edits {
+        let at = (file.text.len() as f64 * e.at) as usize;
+        let range = TextRange::new(at, at + e.removed);
+        let inserted = text_of(&e.inserted);
+        incremental += usize::from(file.apply_edit(range, &inserted, u64::MAX));
+        let fresh = SourceFile::new(name.into(), file.text.clone(), u64::MAX);
+        same(&file, &fresh, &format!("after {e:?}"));
+    }
+    incremental
+}
+
+/// Asserts two files are equal, naming the first part that differs.
+fn same(a: &SourceFile, b: &SourceFile, context: &str) {
+    let (x, y) = (&a.parsed, &b.parsed);
+    assert_eq!(a.text, b.text, "text {context}");
+    assert_eq!(
+        a.line_index, b.line_index,
+        "line index {context}\n{:?}",
+        a.text
+    );
+    assert_eq!(x.headings, y.headings, "headings {context}\n{:?}", a.text);
+    assert_eq!(x.meetings, y.meetings, "meetings {context}\n{:?}", a.text);
+    assert_eq!(x.items, y.items, "items {context}\n{:?}", a.text);
+    assert_eq!(x.tags, y.tags, "tags {context}\n{:?}", a.text);
+    assert_eq!(
+        x.references, y.references,
+        "references {context}\n{:?}",
+        a.text
+    );
+    assert_eq!(x.problems, y.problems, "problems {context}\n{:?}", a.text);
+    assert_eq!(a, b, "{context}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_edit_of_a_running_doc_equals_a_fresh_parse(
+        meetings in prop::collection::vec(prop::collection::vec(0..PIECES.len(), 0..12), 1..6),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        check("priya.1on1.md", doc(&meetings), &edits);
+    }
+
+    #[test]
+    fn any_edit_of_any_text_equals_a_fresh_parse(
+        pieces in prop::collection::vec(0..PIECES.len(), 0..40),
+        edits in prop::collection::vec(edit(), 1..12),
+    ) {
+        check("notes.1on1.md", text_of(&pieces), &edits);
+        check("2026-11-24.1on1.md", text_of(&pieces), &edits);
+    }
+}
+
+/// Typing in a meeting of a long running doc takes the incremental path (the property tests
+/// above would pass with full parses alone).
+#[test]
+fn typing_inside_a_meeting_parses_only_that_meeting() {
+    let meetings: Vec<Vec<usize>> = (0..30).map(|i| vec![5, 8, 11, 12, 6 + i % 3, 9]).collect();
+    let start = doc(&meetings);
+    let middle = start.find("## 2026-06-10").expect("a meeting") + 20;
+    let mut file = SourceFile::new("priya.1on1.md".into(), start, u64::MAX);
+    for (i, key) in ["x", " ", "#growth", "\n", "- [ ] ask", "\n"]
+        .iter()
+        .enumerate()
+    {
+        let at = middle + i;
+        assert!(
+            file.apply_edit(TextRange::empty(at), key, u64::MAX),
+            "{key:?}"
+        );
+        let fresh = SourceFile::new("priya.1on1.md".into(), file.text.clone(), u64::MAX);
+        assert_eq!(file, fresh);
+    }
+    // A new meeting heading is a structural change: the whole file is parsed.
+    assert!(!file.apply_edit(TextRange::empty(middle), "\n## 2026-06-11\n", u64::MAX));
+}
