@@ -1,7 +1,7 @@
 //! The next meeting: its date, its skeleton with the open loops carried over, and where it
 //! goes. `next` on the command line and the "Start next 1:1" action make this same edit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -220,7 +220,7 @@ pub fn carried_text(text: &str) -> String {
 
 /// Hands out new block ids that no item of the series uses yet.
 pub struct Ids<'a> {
-    existing: &'a HashMap<String, Vec<ItemRef>>,
+    existing: &'a rustc_hash::FxHashMap<String, Vec<ItemRef>>,
     given: HashSet<String>,
 }
 

@@ -6,6 +6,7 @@
 mod capabilities;
 pub mod convert;
 mod notifications;
+mod output;
 mod requests;
 mod state;
 mod transport;
@@ -34,6 +35,8 @@ struct Inner {
     /// Wakes the diagnostics publisher.
     publish: Notify,
     caps: OnceLock<ClientCaps>,
+    /// Our own frames (diagnostics) to the output, when serving through [`serve`].
+    frames: OnceLock<tokio::sync::mpsc::UnboundedSender<output::Chunk>>,
 }
 
 impl Server {
@@ -45,6 +48,7 @@ impl Server {
                 serial: Mutex::new(()),
                 publish: Notify::new(),
                 caps: OnceLock::new(),
+                frames: OnceLock::new(),
             }),
         }
     }
@@ -112,9 +116,16 @@ where
     // the protocol library's reader (which stops at the first frame it cannot decode).
     let (checked, to_server) = tokio::io::duplex(1 << 16);
     tokio::spawn(transport::sanitize(input, to_server));
-    tower_lsp_server::Server::new(checked, output, socket)
+    // One writer for the library's messages and the publisher's frames.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let writer = tokio::spawn(output::write_all(output, rx));
+    let _ = inner.frames.set(tx.clone());
+    tower_lsp_server::Server::new(checked, output::LibraryOutput(tx.clone()), socket)
         .serve(service)
         .await;
+    // Everything written so far goes out (a client that stopped reading gets a second).
+    let _ = tx.send(output::Chunk::Finish);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), writer).await;
     let shutdown = state::lock(&inner.state).shutdown;
     shutdown
 }

@@ -395,7 +395,23 @@ impl Server {
         loop {
             self.inner.publish.notified().await;
             let this = self.clone();
-            let batch = tokio::task::spawn_blocking(move || this.diagnostics_to_publish()).await;
+            let frames = self.inner.frames.get().cloned();
+            let batch = tokio::task::spawn_blocking(move || {
+                let batch = this.diagnostics_to_publish();
+                // Serialised here, off the message loop, when we write our own frames.
+                match &frames {
+                    Some(out) => {
+                        for (uri, diagnostics, version) in batch {
+                            let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
+                            let frame = super::output::publish_diagnostics_frame(&params);
+                            let _ = out.send(super::output::Chunk::Frame(frame));
+                        }
+                        Vec::new()
+                    }
+                    None => batch,
+                }
+            })
+            .await;
             let Ok(batch) = batch else {
                 eprintln!("oneonone-ls: computing diagnostics panicked");
                 continue;

@@ -3,7 +3,7 @@
 //! items is done, cancelled or carries a done date, and stale when it is open and its last
 //! activity is longer ago than stale-after.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -127,8 +127,10 @@ pub(super) fn build(
     let mut state = vec![Visit::New; order.len()];
     let mut loop_of: Vec<Option<u32>> = vec![None; order.len()];
     let mut origins: Vec<usize> = Vec::new();
+    let mut stack = Vec::new();
     for start in 0..order.len() {
-        let mut stack = vec![start];
+        stack.clear();
+        stack.push(start);
         while let Some(&n) = stack.last() {
             if state[n] == Visit::Done {
                 stack.pop();
@@ -169,7 +171,7 @@ pub(super) fn build(
     }
 
     let mut loops = Vec::with_capacity(origins.len());
-    let mut item_loop = HashMap::new();
+    let mut item_loop = HashMap::default();
     for &old in &numbering {
         let id = super::LoopId(renumber[old]);
         let items: Vec<ItemRef> = members[old].iter().map(|&i| order[i]).collect();

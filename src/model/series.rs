@@ -1,7 +1,7 @@
 //! Series: the meetings with one person, across files. Grouping, series-wide settings,
 //! meetings in date order, block ids and reference resolution.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -145,10 +145,10 @@ pub(super) fn build(ws: &Workspace, key: SeriesKey, files: Vec<FileId>) -> Serie
         meetings,
         cadence,
         stale_after_days,
-        ids: HashMap::new(),
-        targets: HashMap::new(),
+        ids: HashMap::default(),
+        targets: HashMap::default(),
         loops: Vec::new(),
-        item_loop: HashMap::new(),
+        item_loop: HashMap::default(),
     };
     collect_ids(ws, &mut series, &rank);
     resolve_references(ws, &mut series);
