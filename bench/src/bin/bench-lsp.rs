@@ -1,165 +1,444 @@
-//! `bench-lsp [--bytes N] [--keys N]`: drives the release server over stdio like an editor:
-//! initialize on a folder holding one generated running doc of about N bytes (default
-//! 1 MB), open it, type N keystrokes in its newest meeting and time each until its
-//! diagnostics for that version are published, then time completions after `#`.
+//! `bench-lsp [--quick] [--out DIR]`: drives the release server over stdio like an editor
+//! and prints the performance table of the README, measured against its targets:
+//!
+//! - a workspace of 20 series x 520 weekly meetings (10.4 MB): start -> `initialize`
+//!   answered; start -> first diagnostics of the opened running doc; the server's peak
+//!   resident memory once every file is indexed and published;
+//! - running docs of 100 kB, 1 MB and 4 MB: keystroke -> its diagnostics published (each
+//!   keystroke waits for the one before), completion after `#` and in a new list item, and a
+//!   burst of 200 keystrokes 10 ms apart -> the diagnostics of the last one.
+//!
+//! Keystrokes go at the end of the newest meeting. A message counts as published when its
+//! last byte has arrived (a reader thread stamps it before parsing). The latencies per
+//! keystroke go to `DIR/keystrokes.csv` (default `target/bench`) for the plot.
+//! `--quick` runs small sizes and few keystrokes, to check that the benchmark works.
 //! Build first: `cargo build --release --workspace`.
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// The parts of a message the driver looks at; the diagnostics themselves are skipped.
+#[derive(serde::Deserialize)]
+struct Head {
+    id: Option<Value>,
+    method: Option<String>,
+    params: Option<HeadParams>,
+}
+
+#[derive(serde::Deserialize)]
+struct HeadParams {
+    uri: Option<String>,
+    version: Option<i64>,
+}
+
+struct Message {
+    at: Instant,
+    head: Head,
+    body: Vec<u8>,
+}
+
 struct Lsp {
-    _child: Child,
+    child: Child,
     stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    rx: Receiver<Message>,
+    started: Instant,
 }
 
 impl Lsp {
-    fn send(&mut self, msg: Value) {
+    fn spawn(bin: &Path) -> Lsp {
+        let mut child = Command::new(bin)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let started = Instant::now();
+        let stdin = child.stdin.take().expect("stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || loop {
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.strip_prefix("Content-Length: ") {
+                    len = v.parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            if stdout.read_exact(&mut body).is_err() {
+                return;
+            }
+            let at = Instant::now();
+            let head = serde_json::from_slice(&body).expect("a JSON-RPC message");
+            if tx.send(Message { at, head, body }).is_err() {
+                return;
+            }
+        });
+        Lsp {
+            child,
+            stdin,
+            rx,
+            started,
+        }
+    }
+
+    fn send(&mut self, msg: Value) -> Instant {
         let body = serde_json::to_vec(&msg).expect("json");
-        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len());
-        let _ = self.stdin.write_all(&body);
-        let _ = self.stdin.flush();
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(&body);
+        let at = Instant::now();
+        self.stdin.write_all(&frame).expect("the server reads");
+        self.stdin.flush().expect("the server reads");
+        at
     }
 
-    fn recv(&mut self) -> Value {
-        let mut len = 0;
+    fn until(&mut self, what: &str, pred: impl Fn(&Head) -> bool) -> Message {
         loop {
-            let mut line = String::new();
-            if self.stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                panic!("the server closed its output");
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap_or(0);
+            match self.rx.recv_timeout(Duration::from_secs(120)) {
+                Ok(m) if pred(&m.head) => return m,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => panic!("no {what} within 120 s"),
+                Err(RecvTimeoutError::Disconnected) => panic!("the server ended before {what}"),
             }
         }
-        let mut body = vec![0; len];
-        self.stdout.read_exact(&mut body).expect("body");
-        serde_json::from_slice(&body).expect("json")
     }
 
-    fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let m = self.recv();
-            if pred(&m) {
-                return m;
-            }
-        }
+    fn initialize(&mut self, root: &Path) -> f64 {
+        self.send(
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": uri(root), "capabilities": {}}}),
+        );
+        let answer = self.until("initialize answer", |h| h.id == Some(json!(1)));
+        self.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+        ms(answer.at - self.started)
+    }
+
+    fn open(&mut self, path: &Path, text: &str) -> Instant {
+        self.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri(path), "languageId": "markdown", "version": 1,
+            "text": text}}}),
+        )
+    }
+
+    fn type_key(&mut self, path: &Path, version: i64, line: usize, col: usize) -> Instant {
+        self.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri(path), "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": col},
+            "end": {"line": line, "character": col}}, "text": "x"}]}}),
+        )
+    }
+
+    fn diagnostics_of(&mut self, path: &Path, version: i64) -> Message {
+        let want = uri(path);
+        self.until("diagnostics", |h| {
+            h.method.as_deref() == Some("textDocument/publishDiagnostics")
+                && h.params
+                    .as_ref()
+                    .is_some_and(|p| p.uri.as_deref() == Some(&want) && p.version == Some(version))
+        })
+    }
+
+    /// The server's peak resident set so far, in bytes.
+    fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    fn stop(mut self) {
+        self.send(json!({"jsonrpc": "2.0", "id": 999_999, "method": "shutdown"}));
+        self.until("shutdown answer", |h| h.id == Some(json!(999_999)));
+        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+        let _ = self.child.wait();
     }
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Row {
+    what: String,
+    target: &'static str,
+    result: String,
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |name: &str, default: usize| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let (bytes, keys) = (get("--bytes", 1_000_000), get("--keys", 100));
-    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    let quick = args.iter().any(|a| a == "--quick");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target.join("bench"));
+    std::fs::create_dir_all(&out).expect("output folder");
     let bin = target.join("release/oneonone-ls");
+    if !bin.exists() {
+        eprintln!("bench-lsp: build first: cargo build --release --workspace");
+        std::process::exit(2);
+    }
+    let mut rows = Vec::new();
+    let (series, meetings) = if quick { (4, 60) } else { (20, 520) };
+    workspace(&bin, &target, series, meetings, quick, &mut rows);
+
+    let sizes: &[usize] = if quick {
+        &[50_000, 200_000]
+    } else {
+        &[100_000, 1_000_000, 4_000_000]
+    };
+    let keys = if quick { 20 } else { 200 };
+    let mut csv = String::from("doc_bytes,keystroke,ms\n");
+    let mut p95s = Vec::new();
+    for &bytes in sizes {
+        let d = running_doc(&bin, &target, bytes, keys, quick);
+        for (i, v) in d.keystrokes.iter().enumerate() {
+            csv.push_str(&format!("{},{i},{v:.4}\n", d.bytes));
+        }
+        let mb = d.bytes as f64 / 1e6;
+        let p95 = percentile(&d.keystrokes, 0.95);
+        p95s.push(p95);
+        rows.push(Row {
+            what: format!("keystroke in a {mb:.2} MB running doc -> its diagnostics published ({keys} keystrokes)"),
+            target: "p95 < 2 ms (1 MB)",
+            result: format!(
+                "p50 {:.2} ms, p95 {p95:.2} ms, max {:.2} ms",
+                percentile(&d.keystrokes, 0.5),
+                percentile(&d.keystrokes, 1.0)
+            ),
+        });
+        rows.push(Row {
+            what: format!(
+                "completion (`#`, carried-over loops) in the {mb:.2} MB doc (40 requests)"
+            ),
+            target: "p95 < 3 ms (1 MB)",
+            result: format!(
+                "p50 {:.2} ms, p95 {:.2} ms",
+                percentile(&d.completions, 0.5),
+                percentile(&d.completions, 0.95)
+            ),
+        });
+        rows.push(Row {
+            what: format!("burst of {keys} keystrokes 10 ms apart in the {mb:.2} MB doc: last keystroke -> its diagnostics"),
+            target: "< 20 ms (1 MB)",
+            result: format!("{:.2} ms", d.burst_last),
+        });
+    }
+    let (lo, hi) = p95s
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    rows.push(Row {
+        what: "keystroke p95 across the doc sizes above".into(),
+        target: "flat: within 2x",
+        result: format!("{:.2}x (p95 {lo:.2} to {hi:.2} ms)", hi / lo),
+    });
+    std::fs::write(out.join("keystrokes.csv"), csv).expect("csv written");
+
+    println!("| measure | target | measured |");
+    println!("|---|---|---|");
+    for r in &rows {
+        println!("| {} | {} | {} |", r.what, r.target, r.result);
+    }
+}
+
+/// The workspace rows: initialize, first diagnostics of the opened doc, peak memory.
+fn workspace(
+    bin: &Path,
+    target: &Path,
+    series: usize,
+    meetings: usize,
+    quick: bool,
+    rows: &mut Vec<Row>,
+) {
+    let corpus = target.join(format!("bench-corpus/ws-{series}x{meetings}"));
+    if !corpus.exists() {
+        oneonone_bench::write_workspace(&corpus, series, meetings, 1).expect("corpus written");
+    }
+    let corpus = std::fs::canonicalize(&corpus).expect("corpus");
+    let mut notes = Vec::new();
+    let mut stack = vec![corpus.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.to_string_lossy().ends_with(".1on1.md") {
+                let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+                notes.push((len, p));
+            }
+        }
+    }
+    let bytes: u64 = notes.iter().map(|(l, _)| l).sum();
+    notes.sort();
+    let (_, largest) = notes.last().cloned().expect("notes in the corpus");
+    let text = std::fs::read_to_string(&largest).expect("the doc");
+    let mb = bytes as f64 / 1e6;
+    let size = format!(
+        "{mb:.1} MB workspace ({series} series x {meetings} meetings, {} files)",
+        notes.len()
+    );
+
+    let runs = if quick { 1 } else { 5 };
+    let mut inits = Vec::new();
+    let mut firsts = Vec::new();
+    let mut peaks = Vec::new();
+    for _ in 0..runs {
+        let mut lsp = Lsp::spawn(bin);
+        inits.push(lsp.initialize(&corpus));
+        lsp.open(&largest, &text);
+        let first = lsp.diagnostics_of(&largest, 1);
+        firsts.push(ms(first.at - lsp.started));
+        // Indexed: every note's diagnostics published (empty ones too).
+        let mut seen: HashSet<String> = HashSet::new();
+        while seen.len() < notes.len() {
+            let m = lsp.until("diagnostics of every file", |h| {
+                h.method.as_deref() == Some("textDocument/publishDiagnostics")
+            });
+            if let Some(u) = m.head.params.and_then(|p| p.uri) {
+                seen.insert(u);
+            }
+        }
+        peaks.push(lsp.peak_rss());
+        lsp.stop();
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let peak = *peaks.iter().max().unwrap_or(&0);
+    rows.push(Row {
+        what: format!("{size}: start -> initialize answered (median of {runs})"),
+        target: "< 50 ms",
+        result: format!("{:.1} ms", median(&mut inits)),
+    });
+    rows.push(Row {
+        what: format!(
+            "same: start -> first diagnostics of the opened doc ({:.0} kB; median of {runs})",
+            text.len() as f64 / 1e3
+        ),
+        target: "< 300 ms",
+        result: format!("{:.1} ms", median(&mut firsts)),
+    });
+    rows.push(Row {
+        what: "same: peak resident memory, every file indexed and published".into(),
+        target: "< 5x the corpus",
+        result: format!(
+            "{:.1} MB ({:.1}x the corpus)",
+            peak as f64 / 1e6,
+            peak as f64 / bytes as f64
+        ),
+    });
+}
+
+struct DocResult {
+    bytes: usize,
+    keystrokes: Vec<f64>,
+    completions: Vec<f64>,
+    burst_last: f64,
+}
+
+/// Keystrokes, completions and a burst in one running doc of about `bytes`.
+fn running_doc(bin: &Path, target: &Path, bytes: usize, keys: usize, quick: bool) -> DocResult {
     let dir = target.join(format!("bench-corpus/doc-{bytes}"));
     std::fs::create_dir_all(&dir).expect("folder");
     let dir = std::fs::canonicalize(&dir).expect("folder");
     let doc = oneonone_bench::running_doc_of_size(1, bytes);
     let path = dir.join("priya.1on1.md");
     std::fs::write(&path, &doc).expect("doc");
-    std::fs::write(dir.join(".1on1.json"), "{\"today\": \"2026-11-25\"}").expect("config");
+    let today = oneonone_bench::Date::parse(oneonone_bench::LAST_MEETING).add_days(1);
+    std::fs::write(
+        dir.join(".1on1.json"),
+        format!("{{\"today\": \"{today}\"}}"),
+    )
+    .expect("config");
 
-    let mut child = Command::new(&bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server");
-    let stdin = child.stdin.take().expect("stdin");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut lsp = Lsp {
-        _child: child,
-        stdin,
-        stdout,
-    };
-    let uri = format!("file://{}", path.display());
-    let started = Instant::now();
-    lsp.send(
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null,
-        "rootUri": format!("file://{}", dir.display()), "capabilities": {}}}),
-    );
-    lsp.until(|m| m["id"] == 1);
-    let init_ms = started.elapsed().as_secs_f64() * 1000.0;
-    lsp.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    lsp.send(
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": "markdown", "version": 1, "text": doc}}}),
-    );
-    lsp.until(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 1);
-    let first_ms = started.elapsed().as_secs_f64() * 1000.0;
-
-    // Type at the end of the file: the newest meeting of an oldest-first doc.
+    let mut lsp = Lsp::spawn(bin);
+    lsp.initialize(&dir);
+    lsp.open(&path, &doc);
+    lsp.diagnostics_of(&path, 1);
+    // The end of the file is the newest meeting of an oldest-first doc.
     let line = doc.lines().count();
-    let mut key_ms = Vec::new();
+    let mut version = 1;
+    let mut keystrokes = Vec::new();
     for k in 0..keys {
-        let version = k as i64 + 2;
-        let t = Instant::now();
-        lsp.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": {"start": {"line": line, "character": k}, "end": {"line": line, "character": k}}, "text": "x"}]}}));
-        lsp.until(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
-        });
-        key_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        version += 1;
+        let sent = lsp.type_key(&path, version, line, k);
+        let published = lsp.diagnostics_of(&path, version);
+        keystrokes.push(ms(published.at - sent));
     }
-    // Completion after `#` and in a new list item (the carried-over loops), each 20 times.
-    let version = keys as i64 + 2;
-    lsp.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri, "version": version},
-        "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": keys}}, "text": "- #\n- "}]}}));
-    let mut completion_ms = Vec::new();
+    // Completion after `#` and in a new list item (the carried-over loops).
+    version += 1;
+    lsp.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri(&path), "version": version},
+        "contentChanges": [{"range": {"start": {"line": line, "character": 0},
+        "end": {"line": line, "character": keys}}, "text": "- #\n- "}]}}),
+    );
+    lsp.diagnostics_of(&path, version);
+    let mut completions = Vec::new();
     for k in 0..40 {
         let (l, c) = if k % 2 == 0 { (line, 3) } else { (line + 1, 2) };
-        let t = Instant::now();
-        lsp.send(
-            json!({"jsonrpc": "2.0", "id": 100 + k, "method": "textDocument/completion", "params": {
-            "textDocument": {"uri": uri}, "position": {"line": l, "character": c}}}),
-        );
-        let answer = lsp.until(|m| m["id"] == 100 + k);
-        completion_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let id = 1000 + k;
+        let sent = lsp.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/completion",
+            "params": {"textDocument": {"uri": uri(&path)}, "position": {"line": l, "character": c}}}));
+        let answer = lsp.until("completion", |h| h.id == Some(json!(id)));
+        completions.push(ms(answer.at - sent));
+        let items: Value = serde_json::from_slice(&answer.body).expect("json");
         assert!(
-            !answer["result"]["items"]
+            items["result"]["items"]
                 .as_array()
-                .is_none_or(|a| a.is_empty()),
+                .is_some_and(|a| !a.is_empty()),
             "completion found nothing"
         );
     }
-    key_ms.sort_by(f64::total_cmp);
-    completion_ms.sort_by(f64::total_cmp);
-    println!(
-        "doc {:.2} MB: initialize answered {init_ms:.1} ms, first diagnostics {first_ms:.1} ms",
-        doc.len() as f64 / 1e6
-    );
-    println!(
-        "keystroke -> diagnostics ({keys}): p50 {:.1} ms, p95 {:.1} ms",
-        percentile(&key_ms, 0.5),
-        percentile(&key_ms, 0.95)
-    );
-    println!(
-        "completion after # and in a list item (40): p50 {:.1} ms, p95 {:.1} ms",
-        percentile(&completion_ms, 0.5),
-        percentile(&completion_ms, 0.95)
-    );
-    lsp.send(json!({"jsonrpc": "2.0", "id": 999, "method": "shutdown"}));
-    lsp.until(|m| m["id"] == 999);
-    lsp.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    // A burst: keystrokes 10 ms apart, not waiting; then the last one's diagnostics.
+    let burst_line = line + 2;
+    let mut last_sent = Instant::now();
+    let burst = if quick { 20 } else { 200 };
+    for k in 0..burst {
+        version += 1;
+        last_sent = lsp.type_key(&path, version, burst_line, k);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let published = lsp.diagnostics_of(&path, version);
+    let burst_last = ms(published.at.saturating_duration_since(last_sent));
+    lsp.stop();
+    DocResult {
+        bytes: doc.len(),
+        keystrokes,
+        completions,
+        burst_last,
+    }
 }
