@@ -23,9 +23,9 @@ use oneonone_ls::config::{Config, Rule};
 use oneonone_ls::ide::actions::{actions, Action, ActionKind};
 use oneonone_ls::ide::{apply_edits, series_diagnostics, TextEdit};
 use oneonone_ls::model::{FileChange, FileId, SourceFile, Workspace};
-use oneonone_ls::text::{line_ending, TextRange};
+use oneonone_ls::text::TextRange;
 
-use super::check::{assert_edit_fits, floor_boundary, splice, workspace};
+use super::check::{assert_edit_fits, file_line_break, floor_boundary, splice, workspace};
 use super::input::{split_script, text_of, Script};
 
 pub fn check(data: &[u8]) {
@@ -108,7 +108,7 @@ fn apply(ws: &Workspace, a: &Action, what: &str) -> Workspace {
     let mut changes = Vec::new();
     for (&id, edits) in &by_file {
         let f = ws.file(id);
-        let nl = line_ending(&f.text);
+        let nl = file_line_break(&f.text);
         for e in edits {
             assert_edit_fits(&f.text, nl, e, what);
         }

@@ -60,6 +60,16 @@ pub fn assert_edit_fits(text: &str, nl: &str, e: &TextEdit, what: &str) {
     assert_line_breaks(&e.new_text, nl, what);
 }
 
+/// The line break text inserted into `text` must use: the one of its first line feed (`\r\n`
+/// or `\n`), `\n` when it has none. Written here rather than taken from the crate, so that
+/// a wrong answer there is caught.
+pub fn file_line_break(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if text[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// Every line break in `inserted` is `nl`.
 pub fn assert_line_breaks(inserted: &str, nl: &str, what: &str) {
     let bare_lf = inserted

@@ -20,10 +20,9 @@ use oneonone_ls::config::Config;
 use oneonone_ls::ide::next::{is_newest_first, next_meeting, NextError};
 use oneonone_ls::ide::{apply_edits, TextEdit};
 use oneonone_ls::model::{FileChange, FileId, SourceFile, Workspace};
-use oneonone_ls::text::line_ending;
 use regex::Regex;
 
-use super::check::{assert_edit_fits, splice, workspace};
+use super::check::{assert_edit_fits, file_line_break, splice, workspace};
 use super::input::text_of;
 
 pub fn check(data: &[u8]) {
@@ -65,7 +64,7 @@ fn check_next(ws: &Workspace, path: &str) {
             continue;
         }
         let old = ws.file(id);
-        let nl = line_ending(&old.text);
+        let nl = file_line_break(&old.text);
         for e in &edits {
             assert_edit_fits(&old.text, nl, e, &what);
             assert!(e.range.is_empty(), "{what}: {e:?} replaces text");
