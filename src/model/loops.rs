@@ -102,7 +102,25 @@ pub(super) fn build(
                 }),
         );
     }
-    let index: HashMap<ItemRef, usize> = order.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    // Where each item is in `order`, per file of the series (u32::MAX: not in a meeting).
+    let rank: HashMap<super::FileId, usize> = series
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, i))
+        .collect();
+    let mut place: Vec<Vec<u32>> = series
+        .files
+        .iter()
+        .map(|f| vec![u32::MAX; ws.file(*f).parsed.items.len()])
+        .collect();
+    for (i, r) in order.iter().enumerate() {
+        place[rank[&r.file]][r.item as usize] = i as u32;
+    }
+    let index = |t: &ItemRef| {
+        let at = *place.get(*rank.get(&t.file)?)?.get(t.item as usize)?;
+        (at != u32::MAX).then_some(at as usize)
+    };
     // What each item references, in order, among the items that take part.
     let targets: Vec<Vec<usize>> = order
         .iter()
@@ -111,7 +129,7 @@ pub(super) fn build(
                 .refs
                 .iter()
                 .filter_map(|&k| series.targets.get(&(r.file, k))?.as_ref().ok())
-                .filter_map(|t| index.get(t).copied())
+                .filter_map(index)
                 .collect()
         })
         .collect();

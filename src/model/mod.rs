@@ -108,7 +108,7 @@ impl SourceFile {
             self.parsed = ParsedFile::default();
         } else {
             incremental = !self.too_large
-                && syntax::reparse(&mut self.parsed, &self.text, range, new_text.len(), date);
+                && syntax::reparse(&mut self.parsed, &self.text, range, new_text.len());
             if !incremental {
                 self.parsed = syntax::parse(&self.text, date);
             }

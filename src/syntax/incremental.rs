@@ -11,9 +11,7 @@
 //! parsed whole. `tests/incremental.rs` checks the result against a full parse for random
 //! edits.
 
-use chrono::NaiveDate;
-
-use super::parse::{build_meetings, scan_block_ids, scan_runs, walk_blocks};
+use super::parse::{fill_meeting, scan_block_ids, scan_runs, walk_blocks};
 use super::*;
 
 /// Brings `file`, the tree of the old text, up to date with `text`: the old text with the
@@ -21,13 +19,7 @@ use super::*;
 /// when the edit may change more than the stretch it is in (it touches a level-1 or level-2
 /// heading, the front matter or the first line, or makes a fence, an HTML block or a new
 /// heading), or when the file is one meeting; the caller then parses the whole text.
-pub fn reparse(
-    file: &mut ParsedFile,
-    text: &str,
-    edit: TextRange,
-    inserted: usize,
-    name_date: Option<NaiveDate>,
-) -> bool {
+pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> bool {
     // An opening `---` without a closing one: any later `---` line makes front matter.
     let unclosed_front_matter =
         file.front_matter.is_none() && text[file.body_start..].starts_with("---");
@@ -166,13 +158,31 @@ pub fn reparse(
     let problem_span = span(&inline, problem_start, start, old_end);
     let mut problems_after = inline.split_off(problem_span.1);
     inline.truncate(problem_span.0);
-    let front_matter_problems = file.front_matter.as_ref().map_or(0, |fm| fm.problems.len());
-    file.problems.truncate(front_matter_problems);
+    // Problems before the inline ones are at boundary headings: they only move.
+    for p in &mut file.problems[..file.inline_problems] {
+        shift_problem(p, &shift);
+    }
 
-    // Meetings and sections come again from the headings, then the stretch's inline scan.
-    file.meetings.clear();
-    build_meetings(text, file, name_date);
-    file.inline_problems = file.problems.len();
+    // Meetings after the stretch move; the edited one gets its sections and items again.
+    let mut edited = None;
+    for (mi, m) in file.meetings.iter_mut().enumerate() {
+        if m.range.start >= old_end {
+            shift(&mut m.range);
+            shift(&mut m.heading);
+            shift(&mut m.date_range);
+            for section in &mut m.sections {
+                shift(&mut section.range);
+                shift(&mut section.heading);
+            }
+            m.items = moved_item(m.items.start)..moved_item(m.items.end);
+        } else if head.is_some() && m.range.start == start {
+            m.range.end = new_end;
+            edited = Some(mi);
+        }
+    }
+    if let Some(mi) = edited {
+        fill_meeting(text, file, mi);
+    }
     file.problems.append(&mut inline);
     // The runs of the next heading's line were parsed only to check it.
     let runs = &blocks.runs[..blocks.runs.partition_point(|r| r.range.start < new_end)];

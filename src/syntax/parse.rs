@@ -279,34 +279,48 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
             });
         }
     }
+    for mi in 0..file.meetings.len() {
+        fill_meeting(text, file, mi);
+    }
+}
+
+/// The sections of meeting `mi` from the headings inside it, its items, and the meeting and
+/// section of each of them.
+pub(super) fn fill_meeting(text: &str, file: &mut ParsedFile, mi: usize) {
     let section_levels: &[u8] = if file.one_meeting { &[2, 3] } else { &[3] };
-    for (mi, meeting) in file.meetings.iter_mut().enumerate() {
-        let headings = starting_within(&file.headings, |h| h.line.start, meeting.range);
-        let in_meeting: Vec<&Heading> = file.headings[headings]
+    let ParsedFile {
+        meetings,
+        headings,
+        items,
+        ..
+    } = file;
+    let meeting = &mut meetings[mi];
+    meeting.sections.clear();
+    let in_meeting: Vec<&Heading> = headings
+        [starting_within(headings, |h| h.line.start, meeting.range)]
+    .iter()
+    .filter(|h| h.line != meeting.heading && section_levels.contains(&h.level))
+    .collect();
+    for (si, h) in in_meeting.iter().enumerate() {
+        let section_end = in_meeting
+            .get(si + 1)
+            .map_or(meeting.range.end, |n| n.line.start);
+        meeting.sections.push(Section {
+            kind: section_kind(h.text.slice(text)),
+            heading: h.line,
+            range: TextRange::new(h.line.start, section_end),
+        });
+    }
+    let within = starting_within(items, |it| it.range.start, meeting.range);
+    meeting.items = within.start as ItemIdx..within.end as ItemIdx;
+    for item in &mut items[within] {
+        item.meeting = Some(mi as MeetingIdx);
+        item.section = meeting
+            .sections
             .iter()
-            .filter(|h| h.line != meeting.heading && section_levels.contains(&h.level))
-            .collect();
-        for (si, h) in in_meeting.iter().enumerate() {
-            let section_end = in_meeting
-                .get(si + 1)
-                .map_or(meeting.range.end, |n| n.line.start);
-            meeting.sections.push(Section {
-                kind: section_kind(h.text.slice(text)),
-                heading: h.line,
-                range: TextRange::new(h.line.start, section_end),
-            });
-        }
-        let items = starting_within(&file.items, |it| it.range.start, meeting.range);
-        meeting.items = items.start as ItemIdx..items.end as ItemIdx;
-        for item in &mut file.items[items] {
-            item.meeting = Some(mi as MeetingIdx);
-            item.section = meeting
-                .sections
-                .iter()
-                .rev()
-                .find(|s| s.range.start <= item.range.start)
-                .map_or(SectionKind::Agenda, |s| s.kind);
-        }
+            .rev()
+            .find(|s| s.range.start <= item.range.start)
+            .map_or(SectionKind::Agenda, |s| s.kind);
     }
 }
 
