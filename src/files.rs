@@ -1,8 +1,10 @@
 //! Finding and reading notes on disk, for the command line and the server alike: folders
 //! are walked for `*.1on1.md`, skipping hidden folders, `node_modules` and `target`, never
-//! following symbolic links.
+//! following symbolic links. Only regular files are read (a named pipe would block the
+//! reader forever), and never more of one than the analysis can use.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::model::SourceFile;
@@ -12,11 +14,10 @@ pub fn skipped_dir(name: &str) -> bool {
     name.starts_with('.') || name == "node_modules" || name == "target"
 }
 
-/// Whether a path names a note (`*.1on1.md`).
+/// Whether a path names a note (`*.1on1.md`), whatever the bytes of the rest of its name.
 pub fn is_note(path: &Path) -> bool {
     path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".1on1.md"))
+        .is_some_and(|n| n.as_encoded_bytes().ends_with(b".1on1.md"))
 }
 
 /// Every note under `dir`, in path order. Folders that cannot be read are reported through
@@ -56,12 +57,38 @@ fn clean(path: &Path) -> PathBuf {
 
 /// Reads a file as text: invalid UTF-8 is replaced, never refused.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes =
-        fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), io_reason(&e)))?;
+    read_text_limited(path, u64::MAX)
+}
+
+/// Reads a file as text, but no more than `max_bytes + 1` bytes of it: enough to tell that
+/// it is over `max_bytes` (and so not analysed) without holding gigabytes in memory.
+/// Anything but a regular file (a folder, a named pipe, a device) is refused.
+pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, String> {
+    let fail = |e: std::io::Error| format!("cannot read {}: {}", path.display(), io_reason(&e));
+    // Checked before opening: opening a named pipe blocks until someone writes to it.
+    if !fs::metadata(path).map_err(fail)?.is_file() {
+        return Err(format!("cannot read {}: not a file", path.display()));
+    }
+    let file = fs::File::open(path).map_err(fail)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
     Ok(match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
+}
+
+/// Reads a small file (configuration) as UTF-8, refusing anything but a regular file.
+pub fn read_utf8(path: &Path) -> Result<String, std::io::Error> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file",
+        ));
+    }
+    fs::read_to_string(path)
 }
 
 /// Reads and parses files, on every core. Returns the files and the errors, in path order.
@@ -76,7 +103,10 @@ pub fn read_all(paths: &[PathBuf], max_file_bytes: u64) -> (Vec<SourceFile>, Vec
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|p| Ok(SourceFile::new(p.clone(), read_text(p)?, max_file_bytes)))
+                        .map(|p| {
+                            let text = read_text_limited(p, max_file_bytes)?;
+                            Ok(SourceFile::new(p.clone(), text, max_file_bytes))
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -103,9 +133,16 @@ pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         NotFound => "no such file or folder".into(),
         PermissionDenied => "permission denied".into(),
+        AlreadyExists => "it already exists".into(),
         _ => {
+            // The OS's words, without the error number, in the case of the rest of the line.
             let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
+            let s = s.split(" (os error").next().unwrap_or(&s);
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => s.to_string(),
+            }
         }
     }
 }

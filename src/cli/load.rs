@@ -54,7 +54,7 @@ pub fn load_config(
         return (config, None);
     };
     let root = file.parent().map(Path::to_path_buf);
-    let text = match fs::read_to_string(&file) {
+    let text = match crate::files::read_utf8(&file) {
         Ok(t) => t,
         Err(e) => {
             errors.push(format!("cannot read {}: {}", file.display(), io_reason(&e)));
@@ -84,7 +84,8 @@ fn find_config(start: &Path) -> Option<PathBuf> {
     };
     while let Some(d) = dir {
         let candidate = d.join(".1on1.json");
-        if candidate.is_file() {
+        // Whatever it is (a folder, a broken link): reading it will say what is wrong.
+        if fs::symlink_metadata(&candidate).is_ok() {
             // Show it relative to the current folder when it is below it.
             let shown = std::env::current_dir()
                 .ok()

@@ -108,6 +108,12 @@ fn write_next(ws: &Workspace, file: FileId) -> Result<String, String> {
                     src.path.display()
                 ));
             }
+            // A rename would replace a file the user made read-only: refuse, as an editor
+            // would.
+            fs::OpenOptions::new()
+                .append(true)
+                .open(&src.path)
+                .map_err(|e| format!("cannot write {}: {}", src.path.display(), io_reason(&e)))?;
             let new_text = apply_edits(&src.text, edits.iter().copied())
                 .ok_or_else(|| format!("{}: the edit does not fit the file", src.path.display()))?;
             let tmp = temp_beside(&src.path, new_text.as_bytes())?;
@@ -139,9 +145,17 @@ fn write_next(ws: &Workspace, file: FileId) -> Result<String, String> {
         }
         written.push(path.display().to_string());
     }
-    for (tmp, dest) in &staged {
-        fs::rename(tmp, dest)
-            .map_err(|e| format!("cannot replace {}: {}", dest.display(), io_reason(&e)))?;
+    for (i, (tmp, dest)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, dest) {
+            for (tmp, _) in &staged[i..] {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err(format!(
+                "cannot replace {}: {}",
+                dest.display(),
+                io_reason(&e)
+            ));
+        }
     }
     let target = match &plan.new_file {
         Some((path, _)) => format!("{} (new file)", path.display()),
@@ -180,7 +194,8 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.oneonone-{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error| format!("cannot write {}: {}", tmp.display(), io_reason(&e));
+    // Named by the file the user asked for: the temporary one is ours to worry about.
+    let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_reason(&e));
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -195,4 +210,38 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
         let _ = fs::set_permissions(&tmp, meta.permissions());
     }
     Ok(tmp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::SourceFile;
+
+    #[test]
+    fn a_file_changed_on_disk_after_it_was_read_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.1on1.md");
+        let read = "## 2026-11-17\n- What next? #growth\n- [ ] Book the review\n";
+        fs::write(&path, read).unwrap();
+        let file = SourceFile::new(path.clone(), read.to_string(), u64::MAX);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let ws = Workspace::new(Config::default(), today, vec![file]);
+        // The editor saves a change between the read and the write.
+        let saved = format!("{read}- Shipped it\n");
+        fs::write(&path, &saved).unwrap();
+        let id = ws.file_by_path(&path).unwrap();
+        let err = write_next(&ws, id).unwrap_err();
+        assert!(err.contains("changed on disk since it was read"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), saved);
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left");
+        // Read again, it is written.
+        fs::write(&path, read).unwrap();
+        let written = write_next(&ws, id).unwrap();
+        assert!(
+            written.starts_with("Added the 2026-11-25 meeting"),
+            "{written}"
+        );
+    }
 }

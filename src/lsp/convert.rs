@@ -59,15 +59,41 @@ pub fn diagnostic(file: &SourceFile, d: &ide::Diagnostic, unit: ColumnUnit) -> l
     }
 }
 
-/// The URI of a path (absolute paths only).
+/// The URI of a path (absolute paths only). On Unix the bytes of the path are
+/// percent-encoded as they are, so that a file name that is not UTF-8 comes back as the
+/// same file (the protocol types replace such bytes with U+FFFD, naming another file);
+/// any other path gets the URI the protocol types give it.
 pub fn uri(path: &Path) -> Option<lsp::Uri> {
+    #[cfg(unix)]
+    if path.is_absolute() {
+        use std::fmt::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        let mut s = String::from("file://");
+        for &b in path.as_os_str().as_bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+                s.push(b as char);
+            } else {
+                let _ = write!(s, "%{b:02X}");
+            }
+        }
+        return s.parse().ok();
+    }
     lsp::Uri::from_file_path(path)
 }
 
-/// The path a URI stands for: a `file:` URI's path, or for any other scheme a path made of
-/// the whole URI, so that unsaved documents still get a (unique) place in the workspace.
+/// The path a URI stands for: a `file:` URI's path (its bytes as they are, on Unix), or
+/// for any other scheme a path made of the whole URI, so that unsaved documents still get
+/// a (unique) place in the workspace.
 pub fn path(uri: &lsp::Uri) -> PathBuf {
     if uri.scheme().as_str() == "file" {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bytes = uri.path().decode().to_bytes();
+            if !bytes.is_empty() {
+                return PathBuf::from(std::ffi::OsStr::from_bytes(&bytes));
+            }
+        }
         if let Some(p) = uri.to_file_path() {
             return p.into_owned();
         }
@@ -174,5 +200,28 @@ pub fn markdown(md: String) -> lsp::MarkupContent {
     lsp::MarkupContent {
         kind: lsp::MarkupKind::Markdown,
         value: md,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_and_uris_round_trip_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"/notes/caf\xe9.1on1.md"));
+        let u = uri(latin1).unwrap();
+        assert_eq!(u.as_str(), "file:///notes/caf%E9.1on1.md");
+        assert_eq!(path(&u), latin1);
+        // Any other path gets the URI the protocol types give it, and comes back.
+        for p in ["/notes/a b/🙂 #1 100%.1on1.md", "/x/2026-11-24.1on1.md"] {
+            let p = Path::new(p);
+            assert_eq!(uri(p), lsp::Uri::from_file_path(p));
+            assert_eq!(path(&uri(p).unwrap()), p);
+        }
+        let untitled: lsp::Uri = "untitled:Untitled-1".parse().unwrap();
+        assert_eq!(path(&untitled), Path::new("untitled:Untitled-1"));
     }
 }

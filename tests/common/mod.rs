@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod cmd;
 pub mod stdio;
 
 use chrono::NaiveDate;

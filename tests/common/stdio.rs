@@ -36,6 +36,7 @@ pub struct Proc {
     exit: Receiver<ExitStatus>,
     status: Option<ExitStatus>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_reader: Option<JoinHandle<()>>,
     _watchdog: mpsc::Sender<()>,
 }
 
@@ -61,7 +62,7 @@ impl Proc {
         let mut err_pipe = child.stderr.take().unwrap();
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let sink = stderr.clone();
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = err_pipe.read(&mut buf) {
                 if n == 0 {
@@ -111,6 +112,7 @@ impl Proc {
             exit,
             status: None,
             stderr,
+            stderr_reader: Some(stderr_reader),
             _watchdog: watchdog,
         }
     }
@@ -230,13 +232,33 @@ impl Proc {
         init
     }
 
-    /// The next diagnostics published for `uri` whose publication matches `pred`.
+    /// The next diagnostics published for `uri` whose publication matches `pred`. The
+    /// publications for `uri` received before it are dropped: they are out of date.
     pub fn diagnostics_where(&mut self, uri: &str, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
-        let msg = self.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == json!(uri)
-                && pred(&m["params"])
-        });
+        let of_uri = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+        };
+        let msg = match self
+            .seen
+            .iter()
+            .position(|m| of_uri(m) && pred(&m["params"]))
+        {
+            Some(i) => {
+                let msg = self.seen.remove(i).unwrap();
+                let mut k = 0;
+                self.seen.retain(|m| {
+                    k += 1;
+                    k > i || !of_uri(m)
+                });
+                msg
+            }
+            None => {
+                // Everything in `seen` came before it.
+                let msg = self.wait_for(|m| of_uri(m) && pred(&m["params"]));
+                self.seen.retain(|m| !of_uri(m));
+                msg
+            }
+        };
         msg["params"]["diagnostics"]
             .as_array()
             .cloned()
@@ -276,6 +298,10 @@ impl Proc {
                 panic!("the server did not exit; stderr: {}", self.stderr_text())
             });
             self.status = Some(status);
+            // All of stderr is in once the process is gone.
+            if let Some(r) = self.stderr_reader.take() {
+                let _ = r.join();
+            }
         }
         let status = self.status.unwrap();
         status
