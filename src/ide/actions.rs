@@ -155,7 +155,7 @@ fn done_date_edit(ws: &Workspace, r: ItemRef) -> Option<TextEdit> {
     let today = ws.today;
     Some(match &item.id {
         Some(id) => TextEdit::insert(r.file, id.range.start, format!("✅ {today} ")),
-        None => TextEdit::insert(r.file, item.first_line.end, format!(" ✅ {today}")),
+        None => TextEdit::insert(r.file, item.first_line().end, format!(" ✅ {today}")),
     })
 }
 
@@ -315,7 +315,11 @@ fn fixes_for(ws: &Workspace, d: &Diagnostic) -> Vec<Action> {
             .into_iter()
             .collect(),
         Rule::StaleFeedback | Rule::StaleLoop | Rule::OverdueAction => {
-            let Some(item) = parsed.items.iter().position(|it| it.first_line == d.range) else {
+            let Some(item) = parsed
+                .items
+                .iter()
+                .position(|it| it.first_line() == d.range)
+            else {
                 return Vec::new();
             };
             let r = ItemRef {

@@ -62,7 +62,7 @@ pub fn innermost_item_line(ws: &Workspace, file: FileId, offset: usize) -> Optio
     let at = parsed.items.partition_point(|it| it.range.start <= offset);
     let i = at.checked_sub(1)?;
     parsed.items[i]
-        .first_line
+        .first_line()
         .touches(offset)
         .then_some(i as ItemIdx)
 }

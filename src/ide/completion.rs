@@ -294,10 +294,9 @@ fn loop_completions(ws: &Workspace, file: FileId, content: TextRange) -> Vec<Com
                 " · #feedback".to_string()
             } else {
                 let parsed = &ws.file(l.origin.file).parsed;
-                ws.item(l.origin)
-                    .tags
-                    .iter()
-                    .map(|&t| theme_of(&parsed.tags[t as usize].name))
+                parsed
+                    .item_tags(l.origin.item)
+                    .map(|t| theme_of(&t.name))
                     .find(|t| ws.config.is_theme(t))
                     .map(|t| format!(" · #{t}"))
                     .unwrap_or_default()

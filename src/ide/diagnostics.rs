@@ -93,7 +93,7 @@ impl Sink<'_> {
     }
 
     fn on_item(&mut self, item: ItemRef, rule: Rule, message: String) {
-        let range = self.ws.item(item).first_line;
+        let range = self.ws.item(item).first_line();
         self.push(item.file, range, rule, message);
     }
 
@@ -434,7 +434,7 @@ fn duplicate_ids(sink: &mut Sink, series: &Series) {
     for (id, occurrences) in dups {
         let first = occurrences[0];
         let first_item = ws.item(first);
-        let where_ = location(ws, first.file, first_item.first_line);
+        let where_ = location(ws, first.file, first_item.first_line());
         for &r in &occurrences[1..] {
             if let Some(block) = &ws.item(r).id {
                 sink.push(

@@ -191,7 +191,7 @@ pub fn carry_line(
         Some(id) => (id.name.clone(), None),
         None => {
             let id = ids.fresh(ws.item_text(origin));
-            let edit = TextEdit::insert(origin.file, item.first_line.end, format!(" ^{id}"));
+            let edit = TextEdit::insert(origin.file, item.first_line().end, format!(" ^{id}"));
             (id, Some(edit))
         }
     };

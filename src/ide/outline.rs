@@ -108,7 +108,7 @@ pub fn workspace_symbols(ws: &Workspace, query: &str) -> Vec<Symbol> {
                     kind: SymbolKind::Loop,
                     file: l.origin.file,
                     range: item.range,
-                    selection: item.first_line,
+                    selection: item.first_line(),
                     children: Vec::new(),
                 });
             }

@@ -114,7 +114,7 @@ pub fn summary(ws: &Workspace, series: &Series) -> SeriesSummary {
             OpenLoop {
                 text: super::next::carried_text(ws.item_text(l.origin)),
                 file: f.path.display().to_string(),
-                line: f.line_index.line_of(ws.item(l.origin).first_line.start) + 1,
+                line: f.line_index.line_of(ws.item(l.origin).first_line().start) + 1,
                 opened: l.opened,
                 days_since_activity: l.age_days(ws.today),
                 feedback: l.feedback,
@@ -184,11 +184,7 @@ fn theme_items(ws: &Workspace, m: MeetingRef, theme: &str) -> usize {
     let parsed = &ws.file(m.file).parsed;
     parsed
         .meeting_items(m.meeting)
-        .filter(|(_, it)| {
-            it.tags
-                .iter()
-                .any(|&t| theme_of(&parsed.tags[t as usize].name) == theme)
-        })
+        .filter(|(i, _)| parsed.item_tags(*i).any(|t| theme_of(&t.name) == theme))
         .count()
 }
 

@@ -71,10 +71,8 @@ pub fn is_feedback_received(ws: &Workspace, r: ItemRef) -> bool {
 fn has_feedback_tag(ws: &Workspace, r: ItemRef) -> bool {
     let file = ws.file(r.file);
     file.parsed
-        .item(r.item)
-        .tags
-        .iter()
-        .any(|&t| super::theme_of(&file.parsed.tags[t as usize].name) == FEEDBACK)
+        .item_tags(r.item)
+        .any(|t| super::theme_of(&t.name) == FEEDBACK)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -125,10 +123,10 @@ pub(super) fn build(
     let targets: Vec<Vec<usize>> = order
         .iter()
         .map(|r| {
-            ws.item(*r)
-                .refs
-                .iter()
-                .filter_map(|&k| series.targets.get(&(r.file, k))?.as_ref().ok())
+            ws.file(r.file)
+                .parsed
+                .item_refs(r.item)
+                .filter_map(|(k, _)| series.targets.get(&(r.file, k))?.as_ref().ok())
                 .filter_map(index)
                 .collect()
         })

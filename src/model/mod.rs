@@ -404,15 +404,20 @@ impl Workspace {
         let mut s = ItemSignals::default();
         for it in file.parsed.subtree(r.item) {
             s.question |= it.question;
-            s.reference |= !it.refs.is_empty();
-            for &t in &it.tags {
-                let name = file.parsed.tags[t as usize].name.as_str();
-                let theme = theme_of(name);
-                if theme == crate::config::STATUS {
-                    s.status_tag = true;
-                } else if self.config.is_theme(theme) {
-                    s.other_theme = true;
-                }
+        }
+        let p = &file.parsed;
+        let range = p.item(r.item).range;
+        s.reference = p.references[p
+            .references
+            .partition_point(|x| x.range.start < range.start)..]
+            .first()
+            .is_some_and(|x| x.range.start < range.end);
+        for tag in p.subtree_tags(r.item) {
+            let theme = theme_of(&tag.name);
+            if theme == crate::config::STATUS {
+                s.status_tag = true;
+            } else if self.config.is_theme(theme) {
+                s.other_theme = true;
             }
         }
         s
@@ -463,11 +468,10 @@ impl Workspace {
     /// Whether any item of the subtree of `r` carries the tag `theme`.
     pub fn subtree_has_theme(&self, r: ItemRef, theme: &str) -> bool {
         let file = self.file(r.file);
-        file.parsed.subtree(r.item).any(|it| {
-            it.tags
-                .iter()
-                .any(|&t| theme_of(&file.parsed.tags[t as usize].name) == theme)
-        })
+        file.parsed
+            .subtree_tags(r.item)
+            .iter()
+            .any(|t| theme_of(&t.name) == theme)
     }
 }
 

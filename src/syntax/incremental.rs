@@ -134,7 +134,6 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     let moved_item = |i: ItemIdx| i + new_items as ItemIdx - old_items as ItemIdx;
     for it in &mut file.items[items_before + new_items..] {
         shift(&mut it.range);
-        shift(&mut it.first_line);
         shift(&mut it.content);
         if let Some(r) = &mut it.checkbox {
             shift(r);
@@ -189,10 +188,6 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     scan_runs(text, file, runs);
     scan_block_ids(text, file, items_before..items_before + new_items, runs);
 
-    let tags_moved = file.tags.len() - tag_span.0;
-    let refs_moved = file.references.len() - ref_span.0;
-    let old_tags = tag_span.1 - tag_span.0;
-    let old_refs = ref_span.1 - ref_span.0;
     for t in &mut tags_after {
         shift(&mut t.range);
         t.item = t.item.map(moved_item);
@@ -208,14 +203,6 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     file.tags.append(&mut tags_after);
     file.references.append(&mut refs_after);
     file.problems.append(&mut problems_after);
-    for it in &mut file.items[items_before + new_items..] {
-        for t in &mut it.tags {
-            *t = (*t as usize + tags_moved - old_tags) as u32;
-        }
-        for r in &mut it.refs {
-            *r = (*r as usize + refs_moved - old_refs) as u32;
-        }
-    }
     true
 }
 

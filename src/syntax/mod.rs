@@ -57,6 +57,17 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
+    /// Gives back what the lists over-allocated while growing: a workspace keeps thousands
+    /// of trees for as long as it runs.
+    pub fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.meetings.shrink_to_fit();
+        self.items.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.problems.shrink_to_fit();
+    }
+
     pub fn item(&self, idx: ItemIdx) -> &Item {
         &self.items[idx as usize]
     }
@@ -75,6 +86,33 @@ impl ParsedFile {
     pub fn agenda_items(&self, idx: MeetingIdx) -> impl Iterator<Item = (ItemIdx, &Item)> {
         self.meeting_items(idx)
             .filter(|(_, it)| it.parent.is_none() && it.section == SectionKind::Agenda)
+    }
+
+    /// The tags in an item and the items nested in it.
+    pub fn subtree_tags(&self, idx: ItemIdx) -> &[Tag] {
+        let r = self.items[idx as usize].range;
+        let lo = self.tags.partition_point(|t| t.range.start < r.start);
+        let hi = self.tags.partition_point(|t| t.range.start < r.end);
+        &self.tags[lo..hi]
+    }
+
+    /// The tags in an item's own text.
+    pub fn item_tags(&self, idx: ItemIdx) -> impl Iterator<Item = &Tag> {
+        self.subtree_tags(idx)
+            .iter()
+            .filter(move |t| t.item == Some(idx))
+    }
+
+    /// The references in an item's own text, with their indices in [`Self::references`].
+    pub fn item_refs(&self, idx: ItemIdx) -> impl Iterator<Item = (u32, &Reference)> {
+        let r = self.items[idx as usize].range;
+        let lo = self.references.partition_point(|x| x.range.start < r.start);
+        let hi = self.references.partition_point(|x| x.range.start < r.end);
+        self.references[lo..hi]
+            .iter()
+            .enumerate()
+            .filter(move |(_, x)| x.item == Some(idx))
+            .map(move |(k, x)| ((lo + k) as u32, x))
     }
 
     /// An item and all items nested in it.
@@ -154,8 +192,6 @@ pub enum TaskState {
 pub struct Item {
     /// The whole item, nested items included.
     pub range: TextRange,
-    /// From the list marker to the end of the first line (trailing blanks trimmed).
-    pub first_line: TextRange,
     /// The first line after the marker and checkbox.
     pub content: TextRange,
     pub depth: u32,
@@ -166,10 +202,6 @@ pub struct Item {
     /// The `[ ]` itself.
     pub checkbox: Option<TextRange>,
     pub id: Option<BlockId>,
-    /// Indices into [`ParsedFile::tags`] of the tags in the item's own text.
-    pub tags: Vec<u32>,
-    /// Indices into [`ParsedFile::references`] of the references in the item's own text.
-    pub refs: Vec<u32>,
     pub done: Option<ItemDate>,
     pub due: Option<ItemDate>,
     /// A `?` in the item's own text (not counting nested items).
@@ -177,6 +209,11 @@ pub struct Item {
 }
 
 impl Item {
+    /// From the list marker to the end of the first line (trailing blanks trimmed).
+    pub fn first_line(&self) -> TextRange {
+        TextRange::new(self.range.start, self.content.end)
+    }
+
     /// Done or cancelled, or carrying a done date.
     pub fn is_closed(&self) -> bool {
         matches!(self.task, Some(TaskState::Done | TaskState::Cancelled)) || self.done.is_some()

@@ -39,6 +39,7 @@ pub fn parse(text: &str, name_date: Option<NaiveDate>) -> ParsedFile {
     scan_runs(text, &mut file, &blocks.runs);
     let all = 0..file.items.len();
     scan_block_ids(text, &mut file, all, &blocks.runs);
+    file.shrink_to_fit();
     file
 }
 
@@ -153,7 +154,7 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
     let raw = range.slice(text);
     let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
     let first = raw[..first_len].trim_end();
-    let first_line = TextRange::new(range.start, range.start + first.len());
+    let first_line_end = range.start + first.len();
     // Skip the marker (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
     let marker_len = first
         .find(|c: char| !c.is_ascii_digit())
@@ -191,8 +192,7 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
     }
     Item {
         range,
-        first_line,
-        content: TextRange::new(range.start + content_start, first_line.end),
+        content: TextRange::new(range.start + content_start, first_line_end),
         depth: depth as u32,
         parent,
         meeting: None,
@@ -200,8 +200,6 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
         task,
         checkbox,
         id: None,
-        tags: Vec::new(),
-        refs: Vec::new(),
         done: None,
         due: None,
         question: false,
@@ -368,9 +366,6 @@ pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
             None => file.meeting_at(run.range.start),
         };
         for (name, range) in inline::tags(text, run.range) {
-            if let Some(i) = run.item {
-                file.items[i as usize].tags.push(file.tags.len() as u32);
-            }
             file.tags.push(Tag {
                 name,
                 range,
@@ -379,11 +374,6 @@ pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
             });
         }
         for (name, id, range, id_range) in inline::references(text, run.range) {
-            if let Some(i) = run.item {
-                file.items[i as usize]
-                    .refs
-                    .push(file.references.len() as u32);
-            }
             file.references.push(Reference {
                 file: name,
                 id,

@@ -33,6 +33,7 @@ impl LineIndex {
             }
             i += 1;
         }
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
             len: text.len(),

@@ -75,7 +75,7 @@ fn ranges(ws: &Workspace, file: FileId, extra: &[usize]) -> Vec<TextRange> {
     let f = ws.file(file);
     let p = &f.parsed;
     let mut spans: Vec<TextRange> = Vec::new();
-    spans.extend(p.items.iter().map(|i| i.first_line));
+    spans.extend(p.items.iter().map(|i| i.first_line()));
     spans.extend(p.items.iter().map(|i| i.content));
     spans.extend(p.items.iter().filter_map(|i| Some(i.id.as_ref()?.range)));
     spans.extend(p.tags.iter().map(|t| t.range));
@@ -87,7 +87,7 @@ fn ranges(ws: &Workspace, file: FileId, extra: &[usize]) -> Vec<TextRange> {
         .chain(extra.iter().map(|&o| o % (f.text.len() + 1)))
         .map(|o| TextRange::empty(floor_boundary(&f.text, o)))
         .collect();
-    out.extend(p.items.iter().map(|i| i.first_line).take(4));
+    out.extend(p.items.iter().map(|i| i.first_line()).take(4));
     out.push(TextRange::new(0, f.text.len()));
     out.sort_unstable();
     out.dedup();

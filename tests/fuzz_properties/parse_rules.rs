@@ -82,7 +82,7 @@ fn offsets(ws: &Workspace, file: FileId) -> Vec<usize> {
     let mut ranges: Vec<TextRange> = vec![TextRange::new(0, f.text.len())];
     ranges.extend(p.tags.iter().map(|t| t.range));
     ranges.extend(p.references.iter().map(|r| r.range));
-    ranges.extend(p.items.iter().map(|i| i.first_line));
+    ranges.extend(p.items.iter().map(|i| i.first_line()));
     ranges.extend(p.items.iter().filter_map(|i| Some(i.id.as_ref()?.range)));
     ranges.extend(p.meetings.iter().map(|m| m.heading));
     let mut out: Vec<usize> = ranges
