@@ -70,7 +70,9 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, String> 
         return Err(format!("cannot read {}: not a file", path.display()));
     }
     let file = fs::File::open(path).map_err(fail)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so a workspace of texts holds no growth slack.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(max_bytes.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(fail)?;
