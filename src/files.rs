@@ -71,7 +71,10 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, String> 
     }
     let file = fs::File::open(path).map_err(fail)?;
     // Sized from the metadata, so a workspace of texts holds no growth slack.
-    let expected = file.metadata().map_or(0, |m| m.len()).min(max_bytes.saturating_add(1));
+    let expected = file
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(max_bytes.saturating_add(1));
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)

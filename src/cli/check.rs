@@ -49,10 +49,10 @@ pub fn findings(ws: &Workspace) -> Vec<(Finding, Severity)> {
             let f = ws.file(d.file);
             let start = f
                 .line_index
-                .line_col(&f.text, d.range.start, ColumnUnit::Char);
+                .line_col(&f.text, d.range.start(), ColumnUnit::Char);
             let end = f
                 .line_index
-                .line_col(&f.text, d.range.end, ColumnUnit::Char);
+                .line_col(&f.text, d.range.end(), ColumnUnit::Char);
             let finding = Finding {
                 path: f.path.display().to_string(),
                 line: start.line + 1,

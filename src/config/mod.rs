@@ -120,7 +120,7 @@ impl Config {
         match key {
             "staleAfterDays" => self.stale_after_days = number(key, v, 1, 3650)? as u32,
             "careerEvery" => self.career_every = number(key, v, 1, 520)? as u32,
-            "maxFileBytes" => self.max_file_bytes = number(key, v, 1, u64::MAX)?,
+            "maxFileBytes" => self.max_file_bytes = number(key, v, 1, u64::from(u32::MAX))?,
             "lintHistory" => {
                 self.lint_history = v
                     .as_bool()

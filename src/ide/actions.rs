@@ -36,7 +36,7 @@ pub struct Action {
 /// The actions for a cursor or selection in `file`.
 pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
     let mut out = Vec::new();
-    let target = target_at(ws, file, range.start);
+    let target = target_at(ws, file, range.start());
     if let Some(t) = target {
         if let Some(l) = loop_at(ws, file, t).filter(|l| l.is_open()) {
             out.push(close_loop(ws, l, None));
@@ -57,13 +57,13 @@ pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
             }
         }
     }
-    if let Some(m) = meeting_for_carry(ws, file, range.start, target) {
+    if let Some(m) = meeting_for_carry(ws, file, range.start(), target) {
         if let Some(a) = carry_over(ws, m, None) {
             out.push(a);
         }
     }
     for d in series_diagnostics(ws, ws.series_of(file)) {
-        if d.file == file && d.range.start <= range.end && range.start <= d.range.end {
+        if d.file == file && d.range.start() <= range.end() && range.start() <= d.range.end() {
             out.extend(fixes_for(ws, &d));
         }
     }
@@ -111,7 +111,7 @@ fn meeting_for_carry(
         .sections
         .iter()
         .rev()
-        .find(|s| s.range.start <= offset);
+        .find(|s| s.range.start() <= offset);
     section
         .is_none_or(|s| s.kind == SectionKind::Agenda)
         .then_some(MeetingRef { file, meeting: m })
@@ -131,7 +131,11 @@ pub fn close_loop(ws: &Workspace, l: &Loop, fixes: Option<Diagnostic>) -> Action
                 range: cb,
                 new_text: "[x]".into(),
             }),
-            None => edits.push(TextEdit::insert(r.file, item.content.start, "[x] ".into())),
+            None => edits.push(TextEdit::insert(
+                r.file,
+                item.content.start(),
+                "[x] ".into(),
+            )),
         }
         edits.extend(done_date_edit(ws, r));
     }
@@ -154,8 +158,8 @@ fn done_date_edit(ws: &Workspace, r: ItemRef) -> Option<TextEdit> {
     }
     let today = ws.today;
     Some(match &item.id {
-        Some(id) => TextEdit::insert(r.file, id.range.start, format!("✅ {today} ")),
-        None => TextEdit::insert(r.file, item.first_line().end, format!(" ✅ {today}")),
+        Some(id) => TextEdit::insert(r.file, id.range.start(), format!("✅ {today} ")),
+        None => TextEdit::insert(r.file, item.first_line().end(), format!(" ✅ {today}")),
     })
 }
 
@@ -206,11 +210,11 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
         (Some(s), _) => Some(s.range),
         (None, first) => {
             let start = if meeting.heading.is_empty() {
-                meeting.range.start
+                meeting.range.start()
             } else {
-                meeting.heading.end
+                meeting.heading.end()
             };
-            let end = first.map_or(meeting.range.end, |s| s.range.start);
+            let end = first.map_or(meeting.range.end(), |s| s.range.start());
             let has_items = f.parsed.agenda_items(m.meeting).next().is_some();
             has_items.then_some(TextRange::new(start, end))
         }
@@ -218,14 +222,14 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
     match region {
         Some(r) => {
             let kept = r.slice(&f.text).trim_end();
-            TextEdit::insert(m.file, r.start + kept.len(), format!("{nl}{body}"))
+            TextEdit::insert(m.file, r.start() + kept.len(), format!("{nl}{body}"))
         }
         None => {
             let level = if f.parsed.one_meeting { "##" } else { "###" };
             let at = if meeting.heading.is_empty() {
                 f.text.len()
             } else {
-                meeting.heading.end
+                meeting.heading.end()
             };
             TextEdit::insert(m.file, at, format!("{nl}{nl}{level} Agenda{nl}{body}"))
         }

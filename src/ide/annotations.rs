@@ -18,7 +18,7 @@ pub fn inlay_hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<InlayH
     let parsed = &ws.file(file).parsed;
     let mut out = Vec::new();
     for (i, item) in parsed.items.iter().enumerate() {
-        if !range.touches(item.first_line().end) || item.is_closed() {
+        if !range.touches(item.first_line().end()) || item.is_closed() {
             continue;
         }
         let Some(l) = series.loop_of(ItemRef {
@@ -37,7 +37,7 @@ pub fn inlay_hints(ws: &Workspace, file: FileId, range: TextRange) -> Vec<InlayH
             ""
         };
         out.push(InlayHint {
-            offset: item.first_line().end,
+            offset: item.first_line().end(),
             label: format!("{stale}{age}d"),
             tooltip: format!(
                 "Loop open since {}, last activity {} ({} ago)",

@@ -59,7 +59,9 @@ pub fn innermost_item_line(ws: &Workspace, file: FileId, offset: usize) -> Optio
     let parsed = &ws.file(file).parsed;
     // Items are in text order; the last one starting at or before the offset is the
     // candidate.
-    let at = parsed.items.partition_point(|it| it.range.start <= offset);
+    let at = parsed
+        .items
+        .partition_point(|it| it.range.start() <= offset);
     let i = at.checked_sub(1)?;
     parsed.items[i]
         .first_line()
@@ -101,7 +103,7 @@ pub fn id_occurrences(ws: &Workspace, target: ItemRef) -> Vec<(FileId, TextRange
     if let Some(id) = &ws.item(target).id {
         out.push((
             target.file,
-            TextRange::new(id.range.start + 1, id.range.end),
+            TextRange::new(id.range.start() + 1, id.range.end()),
         ));
     }
     let series = ws.series_of(target.file);

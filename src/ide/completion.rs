@@ -271,14 +271,14 @@ fn in_agenda(ws: &Workspace, file: FileId, offset: usize) -> bool {
         .sections
         .iter()
         .rev()
-        .find(|s| s.range.start <= offset)
+        .find(|s| s.range.start() <= offset)
         .is_none_or(|s| s.kind == SectionKind::Agenda)
 }
 
 fn loop_completions(ws: &Workspace, file: FileId, content: TextRange) -> Vec<Completion> {
     let f = ws.file(file);
     let series = ws.series_of(file);
-    let meeting = f.parsed.meeting_at(content.start);
+    let meeting = f.parsed.meeting_at(content.start());
     let m = meeting.map(|meeting| crate::model::MeetingRef { file, meeting });
     // The newest 50 are plenty to pick from while typing.
     let mut open = ws.uncarried_loops(series, m);

@@ -25,9 +25,9 @@ pub fn workspace_diagnostics(ws: &Workspace) -> Vec<Diagnostic> {
         .flat_map(|s| series_diagnostics(ws, s))
         .collect();
     out.sort_by(|a, b| {
-        (ws.file(a.file).path.as_path(), a.range.start, a.rule).cmp(&(
+        (ws.file(a.file).path.as_path(), a.range.start(), a.rule).cmp(&(
             ws.file(b.file).path.as_path(),
-            b.range.start,
+            b.range.start(),
             b.rule,
         ))
     });
@@ -479,7 +479,7 @@ fn broken_references(sink: &mut Sink, series: &Series) {
 /// `name:line` of a range, for messages that point elsewhere.
 fn location(ws: &Workspace, file: FileId, range: TextRange) -> String {
     let f = ws.file(file);
-    let line = f.line_index.line_of(range.start) + 1;
+    let line = f.line_index.line_of(range.start()) + 1;
     let name = f
         .path
         .file_name()

@@ -28,18 +28,18 @@ pub fn apply_edits<'a>(
     edits: impl IntoIterator<Item = &'a TextEdit>,
 ) -> Option<String> {
     let mut edits: Vec<&TextEdit> = edits.into_iter().collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
     let mut out =
         String::with_capacity(text.len() + edits.iter().map(|e| e.new_text.len()).sum::<usize>());
     let mut at = 0;
     for e in edits {
-        if e.range.start < at || e.range.end < e.range.start {
+        if e.range.start() < at || e.range.end() < e.range.start() {
             return None;
         }
-        out.push_str(text.get(at..e.range.start)?);
-        text.get(e.range.start..e.range.end)?;
+        out.push_str(text.get(at..e.range.start())?);
+        text.get(e.range.start()..e.range.end())?;
         out.push_str(&e.new_text);
-        at = e.range.end;
+        at = e.range.end();
     }
     out.push_str(text.get(at..)?);
     Some(out)

@@ -119,7 +119,7 @@ pub fn loop_history(ws: &Workspace, l: &Loop) -> String {
 
 fn quoted(ws: &Workspace, r: ItemRef) -> String {
     let f = ws.file(r.file);
-    let line = f.line_index.line_of(ws.item(r).first_line().start) + 1;
+    let line = f.line_index.line_of(ws.item(r).first_line().start()) + 1;
     let name = f
         .path
         .file_name()

@@ -41,7 +41,7 @@ pub fn prepare_rename(ws: &Workspace, file: FileId, offset: usize) -> Option<Tex
             .item(i)
             .id
             .as_ref()
-            .map(|id| TextRange::new(id.range.start + 1, id.range.end)),
+            .map(|id| TextRange::new(id.range.start() + 1, id.range.end())),
         Target::Reference(r) => Some(parsed.references[r as usize].id_range),
         _ => None,
     }

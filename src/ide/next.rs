@@ -116,7 +116,7 @@ pub fn next_meeting(ws: &Workspace, file: FileId) -> Result<NextMeeting, NextErr
     let text = &f.text;
     let edit = match f.parsed.meetings.first() {
         Some(first) if is_newest_first(ws, file) => {
-            TextEdit::insert(file, first.range.start, format!("{skeleton}{nl}"))
+            TextEdit::insert(file, first.range.start(), format!("{skeleton}{nl}"))
         }
         _ => {
             // One blank line between the last line and the new heading. When the file ends
@@ -191,7 +191,7 @@ pub fn carry_line(
         Some(id) => (id.name.clone(), None),
         None => {
             let id = ids.fresh(ws.item_text(origin));
-            let edit = TextEdit::insert(origin.file, item.first_line().end, format!(" ^{id}"));
+            let edit = TextEdit::insert(origin.file, item.first_line().end(), format!(" ^{id}"));
             (id, Some(edit))
         }
     };

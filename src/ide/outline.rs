@@ -144,5 +144,5 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<TextRange> {
 /// A range without the blank lines at its end.
 fn trim_end(text: &str, range: TextRange) -> TextRange {
     let kept = range.slice(text).trim_end();
-    TextRange::new(range.start, range.start + kept.len())
+    TextRange::new(range.start(), range.start() + kept.len())
 }

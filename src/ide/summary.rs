@@ -114,7 +114,7 @@ pub fn summary(ws: &Workspace, series: &Series) -> SeriesSummary {
             OpenLoop {
                 text: super::next::carried_text(ws.item_text(l.origin)),
                 file: f.path.display().to_string(),
-                line: f.line_index.line_of(ws.item(l.origin).first_line().start) + 1,
+                line: f.line_index.line_of(ws.item(l.origin).first_line().start()) + 1,
                 opened: l.opened,
                 days_since_activity: l.age_days(ws.today),
                 feedback: l.feedback,

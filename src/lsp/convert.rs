@@ -18,8 +18,8 @@ pub fn position(file: &SourceFile, offset: usize, unit: ColumnUnit) -> lsp::Posi
 
 pub fn range(file: &SourceFile, range: TextRange, unit: ColumnUnit) -> lsp::Range {
     lsp::Range::new(
-        position(file, range.start, unit),
-        position(file, range.end, unit),
+        position(file, range.start(), unit),
+        position(file, range.end(), unit),
     )
 }
 

@@ -291,8 +291,8 @@ impl Server {
         let ranges = ide::outline::folding_ranges(&at.ws, at.file)
             .into_iter()
             .filter_map(|r| {
-                let start = file.line_index.line_of(r.start) as u32;
-                let end = file.line_index.line_of(r.end) as u32;
+                let start = file.line_index.line_of(r.start()) as u32;
+                let end = file.line_index.line_of(r.end()) as u32;
                 (end > start).then(|| FoldingRange {
                     start_line: start,
                     end_line: end,

@@ -99,7 +99,8 @@ impl SourceFile {
     /// Returns whether only the edited stretch was parsed.
     pub fn apply_edit(&mut self, range: TextRange, new_text: &str, max_bytes: u64) -> bool {
         let range = crate::text::clamp_range(&self.text, range);
-        self.text.replace_range(range.start..range.end, new_text);
+        self.text
+            .replace_range(range.start()..range.end(), new_text);
         self.line_index.edit(&self.text, range, new_text.len());
         let too_large = self.text.len() as u64 > max_bytes;
         let date = name_date(&self.path);
@@ -409,9 +410,9 @@ impl Workspace {
         let range = p.item(r.item).range;
         s.reference = p.references[p
             .references
-            .partition_point(|x| x.range.start < range.start)..]
+            .partition_point(|x| x.range.start() < range.start())..]
             .first()
-            .is_some_and(|x| x.range.start < range.end);
+            .is_some_and(|x| x.range.start() < range.end());
         for tag in p.subtree_tags(r.item) {
             let theme = theme_of(&tag.name);
             if theme == crate::config::STATUS {

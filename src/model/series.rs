@@ -168,7 +168,7 @@ fn collect_ids(ws: &Workspace, series: &mut Series, rank: &HashMap<FileId, usize
                     item: i as u32,
                 };
                 let date = ws.item_date(r).unwrap_or(NaiveDate::MAX);
-                all.push((id.name.clone(), r, (date, rank[&file], item.range.start)));
+                all.push((id.name.clone(), r, (date, rank[&file], item.range.start())));
             }
         }
     }

@@ -116,7 +116,7 @@ pub fn parse_front_matter(text: &str, start: usize) -> Option<FrontMatter> {
         let content = line.slice(text);
         let trimmed = content.trim();
         if trimmed == "---" || trimmed == "..." {
-            fm.range = TextRange::new(first.start, line.end);
+            fm.range = TextRange::new(first.start(), line.end());
             read_entries(&mut fm, text);
             return Some(fm);
         }
@@ -225,7 +225,7 @@ fn unquote(v: &str) -> &str {
 fn trimmed_range(line: TextRange, content: &str) -> TextRange {
     let lead = content.len() - content.trim_start().len();
     let trail = content.len() - content.trim_end().len();
-    TextRange::new(line.start + lead, line.end - trail)
+    TextRange::new(line.start() + lead, line.end() - trail)
 }
 
 /// Lines of `text` from `pos`, each without its line break.
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(fm.stale_after_days, Some(14));
         assert_eq!(fm.problems.len(), 2);
         assert_eq!(fm.problems[1].range.slice(text), "not a pair");
-        assert_eq!(&text[fm.range.end..], "\n# x\n");
+        assert_eq!(&text[fm.range.end()..], "\n# x\n");
     }
 
     #[test]

@@ -29,14 +29,16 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     let Some(old_len) = (text.len() + edit.len()).checked_sub(inserted) else {
         return false;
     };
-    if edit.end > old_len || edit.start > edit.end {
+    if edit.end() > old_len || edit.start() > edit.end() {
         return false;
     }
     let moved = |offset: usize| offset + inserted - edit.len();
 
     // The stretch: from the boundary heading before the edit (or the start of the body) to
     // the next one (or the end).
-    let before = file.headings.partition_point(|h| h.line.start < edit.start);
+    let before = file
+        .headings
+        .partition_point(|h| h.line.start() < edit.start());
     let head = file.headings[..before].iter().rposition(is_boundary);
     let next = file.headings[before..]
         .iter()
@@ -46,19 +48,19 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         Some(h) => {
             let heading = &file.headings[h];
             // The heading line and its line break stay as they are.
-            let body = line_after(text, heading.line.end);
-            if !is_atx(text, heading) || body.is_none_or(|b| edit.start < b) {
+            let body = line_after(text, heading.line.end());
+            if !is_atx(text, heading) || body.is_none_or(|b| edit.start() < b) {
                 return false;
             }
-            heading.line.start
+            heading.line.start()
         }
         None => {
             // The front matter and the first line (which could become front matter) stay.
             let first_line_end = line_after(text, file.body_start).unwrap_or(text.len());
             let untouched = if file.front_matter.is_some() {
-                edit.start > file.body_start
+                edit.start() > file.body_start
             } else {
-                edit.start >= first_line_end
+                edit.start() >= first_line_end
             };
             if !untouched {
                 return false;
@@ -69,16 +71,16 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     let (old_end, new_end, parse_end) = match next {
         Some(n) => {
             let heading = &file.headings[n];
-            if edit.end >= heading.line.start {
+            if edit.end() >= heading.line.start() {
                 return false;
             }
-            let new_line_end = moved(heading.line.end);
+            let new_line_end = moved(heading.line.end());
             let through = line_after(text, new_line_end).unwrap_or(text.len());
-            (heading.line.start, moved(heading.line.start), through)
+            (heading.line.start(), moved(heading.line.start()), through)
         }
         None => (old_len, text.len(), text.len()),
     };
-    let items_before = file.items.partition_point(|it| it.range.start < start);
+    let items_before = file.items.partition_point(|it| it.range.start() < start);
     let blocks = walk_blocks(
         text,
         TextRange::new(start, parse_end),
@@ -92,8 +94,8 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         let old = &file.headings[n];
         let expected = Heading {
             level: old.level,
-            line: TextRange::new(moved(old.line.start), moved(old.line.end)),
-            text: TextRange::new(moved(old.text.start), moved(old.text.end)),
+            line: TextRange::new(moved(old.line.start()), moved(old.line.end())),
+            text: TextRange::new(moved(old.text.start()), moved(old.text.end())),
         };
         if headings.last() != Some(&expected) || !is_atx(text, &expected) {
             return false;
@@ -109,17 +111,17 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         }
         None => &headings[..],
     };
-    if inner.iter().any(is_boundary) || blocks.items.iter().any(|it| it.range.end > new_end) {
+    if inner.iter().any(is_boundary) || blocks.items.iter().any(|it| it.range.end() > new_end) {
         return false;
     }
 
     // Everything checked: splice the stretch in and move what follows it.
     let shift = |r: &mut TextRange| {
-        if r.start >= old_end {
-            *r = TextRange::new(moved(r.start), moved(r.end));
+        if r.start() >= old_end {
+            *r = TextRange::new(moved(r.start()), moved(r.end()));
         }
     };
-    let (h_lo, h_hi) = span(&file.headings, |h| h.line.start, start, old_end);
+    let (h_lo, h_hi) = span(&file.headings, |h| h.line.start(), start, old_end);
     let new_headings = headings.len();
     file.headings.splice(h_lo..h_hi, headings);
     for h in &mut file.headings[h_lo + new_headings..] {
@@ -127,7 +129,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         shift(&mut h.text);
     }
 
-    let items_after = file.items.partition_point(|it| it.range.start < old_end);
+    let items_after = file.items.partition_point(|it| it.range.start() < old_end);
     let new_items = blocks.items.len();
     let old_items = items_after - items_before;
     file.items.splice(items_before..items_after, blocks.items);
@@ -147,10 +149,10 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         it.parent = it.parent.map(moved_item);
     }
 
-    let tag_span = span(&file.tags, |t| t.range.start, start, old_end);
+    let tag_span = span(&file.tags, |t| t.range.start(), start, old_end);
     let mut tags_after = file.tags.split_off(tag_span.1);
     file.tags.truncate(tag_span.0);
-    let ref_span = span(&file.references, |r| r.range.start, start, old_end);
+    let ref_span = span(&file.references, |r| r.range.start(), start, old_end);
     let mut refs_after = file.references.split_off(ref_span.1);
     file.references.truncate(ref_span.0);
     let mut inline = file.problems.split_off(file.inline_problems);
@@ -165,7 +167,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     // Meetings after the stretch move; the edited one gets its sections and items again.
     let mut edited = None;
     for (mi, m) in file.meetings.iter_mut().enumerate() {
-        if m.range.start >= old_end {
+        if m.range.start() >= old_end {
             shift(&mut m.range);
             shift(&mut m.heading);
             shift(&mut m.date_range);
@@ -174,8 +176,8 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
                 shift(&mut section.heading);
             }
             m.items = moved_item(m.items.start)..moved_item(m.items.end);
-        } else if head.is_some() && m.range.start == start {
-            m.range.end = new_end;
+        } else if head.is_some() && m.range.start() == start {
+            m.range = m.range.with_end(new_end);
             edited = Some(mi);
         }
     }
@@ -184,7 +186,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     }
     file.problems.append(&mut inline);
     // The runs of the next heading's line were parsed only to check it.
-    let runs = &blocks.runs[..blocks.runs.partition_point(|r| r.range.start < new_end)];
+    let runs = &blocks.runs[..blocks.runs.partition_point(|r| r.range.start() < new_end)];
     scan_runs(text, file, runs);
     scan_block_ids(text, file, items_before..items_before + new_items, runs);
 
@@ -237,9 +239,9 @@ fn span<T>(v: &[T], key: impl Fn(&T) -> usize, start: usize, end: usize) -> (usi
 
 fn problem_start(p: &SyntaxProblem) -> usize {
     match p {
-        SyntaxProblem::InvalidDate { range, .. } => range.start,
-        SyntaxProblem::NonIsoDate { heading, .. } => heading.start,
-        SyntaxProblem::FrontMatter(f) => f.range.start,
+        SyntaxProblem::InvalidDate { range, .. } => range.start(),
+        SyntaxProblem::NonIsoDate { heading, .. } => heading.start(),
+        SyntaxProblem::FrontMatter(f) => f.range.start(),
     }
 }
 

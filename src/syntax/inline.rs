@@ -51,7 +51,7 @@ pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRan
     // Most runs hold no `#`: the regex is skipped for them (parsing spends its time here).
     TAG.find_iter(if_contains(text, run, "#"))
         .filter_map(move |m| {
-            let start = run.start + m.start();
+            let start = run.start() + m.start();
             // A tag starts a line or follows white space or `(`; `a#b` and `[[#^x]]` are not tags.
             let before = text[..start].chars().next_back();
             if !matches!(before, None | Some('(')) && !before.is_some_and(char::is_whitespace) {
@@ -79,8 +79,8 @@ pub fn references(
             Some((
                 (!file.is_empty()).then(|| file.to_string()),
                 id.as_str().to_string(),
-                TextRange::new(run.start + m.start(), run.start + m.end()),
-                TextRange::new(run.start + id.start(), run.start + id.end()),
+                TextRange::new(run.start() + m.start(), run.start() + m.end()),
+                TextRange::new(run.start() + id.start(), run.start() + id.end()),
             ))
         })
 }
@@ -106,7 +106,7 @@ pub fn item_dates(
             } else {
                 DateKind::Due
             };
-            let range = TextRange::new(run.start + date.start(), run.start + date.end());
+            let range = TextRange::new(run.start() + date.start(), run.start() + date.end());
             Some((kind, super::parse_iso_date(date.as_str()), range))
         })
 }
@@ -117,7 +117,7 @@ pub fn block_id(text: &str, line: TextRange) -> Option<(String, TextRange)> {
     let m = c.get(1)?;
     Some((
         m.as_str()[1..].to_string(),
-        TextRange::new(line.start + m.start(), line.start + m.end()),
+        TextRange::new(line.start() + m.start(), line.start() + m.end()),
     ))
 }
 

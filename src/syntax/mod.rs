@@ -91,8 +91,8 @@ impl ParsedFile {
     /// The tags in an item and the items nested in it.
     pub fn subtree_tags(&self, idx: ItemIdx) -> &[Tag] {
         let r = self.items[idx as usize].range;
-        let lo = self.tags.partition_point(|t| t.range.start < r.start);
-        let hi = self.tags.partition_point(|t| t.range.start < r.end);
+        let lo = self.tags.partition_point(|t| t.range.start() < r.start());
+        let hi = self.tags.partition_point(|t| t.range.start() < r.end());
         &self.tags[lo..hi]
     }
 
@@ -106,8 +106,12 @@ impl ParsedFile {
     /// The references in an item's own text, with their indices in [`Self::references`].
     pub fn item_refs(&self, idx: ItemIdx) -> impl Iterator<Item = (u32, &Reference)> {
         let r = self.items[idx as usize].range;
-        let lo = self.references.partition_point(|x| x.range.start < r.start);
-        let hi = self.references.partition_point(|x| x.range.start < r.end);
+        let lo = self
+            .references
+            .partition_point(|x| x.range.start() < r.start());
+        let hi = self
+            .references
+            .partition_point(|x| x.range.start() < r.end());
         self.references[lo..hi]
             .iter()
             .enumerate()
@@ -126,11 +130,11 @@ impl ParsedFile {
     /// The meeting whose range holds `offset`.
     pub fn meeting_at(&self, offset: usize) -> Option<MeetingIdx> {
         // Meetings are in text order and do not overlap.
-        let at = self.meetings.partition_point(|m| m.range.start <= offset);
+        let at = self.meetings.partition_point(|m| m.range.start() <= offset);
         let m = self.meetings.get(at.checked_sub(1)?)?;
         // The end of the last meeting (the end of the file) is still in it.
         let last = at == self.meetings.len();
-        let inside = offset < m.range.end || (last && offset == m.range.end);
+        let inside = offset < m.range.end() || (last && offset == m.range.end());
         inside.then_some((at - 1) as MeetingIdx)
     }
 }
@@ -211,7 +215,7 @@ pub struct Item {
 impl Item {
     /// From the list marker to the end of the first line (trailing blanks trimmed).
     pub fn first_line(&self) -> TextRange {
-        TextRange::new(self.range.start, self.content.end)
+        TextRange::new(self.range.start(), self.content.end())
     }
 
     /// Done or cancelled, or carrying a done date.

@@ -24,7 +24,7 @@ pub fn parse(text: &str, name_date: Option<NaiveDate>) -> ParsedFile {
         start = '\u{FEFF}'.len_utf8();
     }
     if let Some(fm) = parse_front_matter(text, start) {
-        start = fm.range.end;
+        start = fm.range.end();
         file.problems
             .extend(fm.problems.iter().cloned().map(SyntaxProblem::FrontMatter));
         file.front_matter = Some(fm);
@@ -55,7 +55,7 @@ pub(super) struct Blocks {
 /// top-level headings, items (with first lines, checkboxes and nesting; numbered from
 /// `first_item`), and the text runs.
 pub(super) fn walk_blocks(text: &str, range: TextRange, first_item: ItemIdx) -> Blocks {
-    let base = range.start;
+    let base = range.start();
     let body = range.slice(text);
     let mut out = Blocks {
         headings: Vec::new(),
@@ -107,8 +107,8 @@ pub(super) fn walk_blocks(text: &str, range: TextRange, first_item: ItemIdx) -> 
             Event::Text(_) if skip == 0 => {
                 let item = items.last().copied();
                 match runs.last_mut() {
-                    Some(last) if last.range.end == range.start && last.item == item => {
-                        last.range.end = range.end
+                    Some(last) if last.range.end() == range.start() && last.item == item => {
+                        last.range = last.range.with_end(range.end())
                     }
                     _ => runs.push(Run { range, item }),
                 }
@@ -123,7 +123,7 @@ fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
     let raw = range.slice(text);
     let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
     let first = &raw[..first_len];
-    let line = TextRange::new(range.start, range.start + first.trim_end().len());
+    let line = TextRange::new(range.start(), range.start() + first.trim_end().len());
     let trimmed = first.trim_start();
     let text_range = if trimmed.starts_with('#') {
         // ATX: drop the opening #s, the blanks after them and an optional closing sequence.
@@ -133,7 +133,7 @@ fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
         if closing.len() < content.len() && (closing.is_empty() || closing.ends_with([' ', '\t'])) {
             content = closing.trim_end();
         }
-        let start = range.start
+        let start = range.start()
             + (first.len() - after_marks.len())
             + (after_marks.len() - after_marks.trim_start().len());
         TextRange::new(start, start + content.len())
@@ -141,7 +141,7 @@ fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
         // Setext: the text is the lines above the underline.
         let content = raw[..raw.trim_end().rfind(['\n', '\r']).unwrap_or(0)].trim_end();
         let lead = content.len() - content.trim_start().len();
-        TextRange::new(range.start + lead, range.start + content.len())
+        TextRange::new(range.start() + lead, range.start() + content.len())
     };
     Heading {
         level,
@@ -154,7 +154,7 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
     let raw = range.slice(text);
     let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
     let first = raw[..first_len].trim_end();
-    let first_line_end = range.start + first.len();
+    let first_line_end = range.start() + first.len();
     // Skip the marker (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
     let marker_len = first
         .find(|c: char| !c.is_ascii_digit())
@@ -185,14 +185,14 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
             _ => None,
         };
         if task.is_some() {
-            let at = range.start + content_start;
+            let at = range.start() + content_start;
             checkbox = Some(TextRange::new(at, at + 3));
             content_start += 3 + (rest[3..].len() - rest[3..].trim_start().len());
         }
     }
     Item {
         range,
-        content: TextRange::new(range.start + content_start, first_line_end),
+        content: TextRange::new(range.start() + content_start, first_line_end),
         depth: depth as u32,
         parent,
         meeting: None,
@@ -221,10 +221,10 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
         let meeting_end = file.headings[i + 1..]
             .iter()
             .find(|n| n.level <= 2)
-            .map_or(end, |n| n.line.start);
+            .map_or(end, |n| n.line.start());
         if let Some((date, len)) = iso_date_at_start(heading_text) {
             dated_heading = true;
-            let date_range = TextRange::new(h.text.start, h.text.start + len);
+            let date_range = TextRange::new(h.text.start(), h.text.start() + len);
             match date {
                 Some(date) => file.meetings.push(Meeting {
                     date,
@@ -234,7 +234,7 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
                         .trim_start_matches([' ', '\t', '-', '–', '—', ':', '·'])
                         .trim()
                         .to_string(),
-                    range: TextRange::new(h.line.start, meeting_end),
+                    range: TextRange::new(h.line.start(), meeting_end),
                     sections: Vec::new(),
                     items: 0..0,
                 }),
@@ -246,7 +246,7 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
         } else if let Some(d) = non_iso_date_at_start(heading_text) {
             file.problems.push(SyntaxProblem::NonIsoDate {
                 heading: h.line,
-                range: TextRange::new(h.text.start, h.text.start + d.len),
+                range: TextRange::new(h.text.start(), h.text.start() + d.len),
                 date: d.date,
             });
         }
@@ -268,7 +268,7 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
                 .unwrap_or_default();
             file.meetings.push(Meeting {
                 date,
-                date_range: TextRange::empty(heading.start),
+                date_range: TextRange::empty(heading.start()),
                 heading,
                 title,
                 range: TextRange::new(file.body_start, end),
@@ -295,21 +295,21 @@ pub(super) fn fill_meeting(text: &str, file: &mut ParsedFile, mi: usize) {
     let meeting = &mut meetings[mi];
     meeting.sections.clear();
     let in_meeting: Vec<&Heading> = headings
-        [starting_within(headings, |h| h.line.start, meeting.range)]
+        [starting_within(headings, |h| h.line.start(), meeting.range)]
     .iter()
     .filter(|h| h.line != meeting.heading && section_levels.contains(&h.level))
     .collect();
     for (si, h) in in_meeting.iter().enumerate() {
         let section_end = in_meeting
             .get(si + 1)
-            .map_or(meeting.range.end, |n| n.line.start);
+            .map_or(meeting.range.end(), |n| n.line.start());
         meeting.sections.push(Section {
             kind: section_kind(h.text.slice(text)),
             heading: h.line,
-            range: TextRange::new(h.line.start, section_end),
+            range: TextRange::new(h.line.start(), section_end),
         });
     }
-    let within = starting_within(items, |it| it.range.start, meeting.range);
+    let within = starting_within(items, |it| it.range.start(), meeting.range);
     meeting.items = within.start as ItemIdx..within.end as ItemIdx;
     for item in &mut items[within] {
         item.meeting = Some(mi as MeetingIdx);
@@ -317,7 +317,7 @@ pub(super) fn fill_meeting(text: &str, file: &mut ParsedFile, mi: usize) {
             .sections
             .iter()
             .rev()
-            .find(|s| s.range.start <= item.range.start)
+            .find(|s| s.range.start() <= item.range.start())
             .map_or(SectionKind::Agenda, |s| s.kind);
     }
 }
@@ -328,7 +328,7 @@ fn starting_within<T>(
     start: impl Fn(&T) -> usize,
     range: TextRange,
 ) -> std::ops::Range<usize> {
-    v.partition_point(|x| start(x) < range.start)..v.partition_point(|x| start(x) < range.end)
+    v.partition_point(|x| start(x) < range.start())..v.partition_point(|x| start(x) < range.end())
 }
 
 fn first_line(text: &str, from: usize) -> TextRange {
@@ -363,7 +363,7 @@ pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
     for run in runs {
         let meeting = match run.item {
             Some(i) => file.items[i as usize].meeting,
-            None => file.meeting_at(run.range.start),
+            None => file.meeting_at(run.range.start()),
         };
         for (name, range) in inline::tags(text, run.range) {
             file.tags.push(Tag {
@@ -415,7 +415,7 @@ pub(super) fn scan_block_ids(
         let i = first + i;
         if let Some((name, range)) = inline::block_id(text, item.content) {
             // Runs are in text order: the one holding the caret is the last starting before it.
-            let at = runs.partition_point(|r| r.range.start <= range.start);
+            let at = runs.partition_point(|r| r.range.start() <= range.start());
             let in_text = at > 0
                 && runs[at - 1].item == Some(i as ItemIdx)
                 && runs[at - 1].range.contains_range(range);

@@ -46,16 +46,16 @@ impl LineIndex {
     pub fn edit(&mut self, text: &str, edit: super::TextRange, inserted: usize) {
         let bytes = text.as_bytes();
         // Whether a line starts at `p` depends on the bytes at `p - 1` and `p`, so the
-        // starts in `edit.start..=edit.start + inserted` are the ones that can change.
+        // starts in `edit.start()..=edit.start() + inserted` are the ones that can change.
         let is_start = |p: usize| {
             p == 0
                 || bytes[p - 1] == b'\n'
                 || (bytes[p - 1] == b'\r' && bytes.get(p) != Some(&b'\n'))
         };
-        let lo = self.line_starts.partition_point(|&s| s < edit.start);
-        let hi = self.line_starts.partition_point(|&s| s <= edit.end);
-        let last = (edit.start + inserted).min(bytes.len());
-        let fresh: Vec<usize> = (edit.start..=last).filter(|&p| is_start(p)).collect();
+        let lo = self.line_starts.partition_point(|&s| s < edit.start());
+        let hi = self.line_starts.partition_point(|&s| s <= edit.end());
+        let last = (edit.start() + inserted).min(bytes.len());
+        let fresh: Vec<usize> = (edit.start()..=last).filter(|&p| is_start(p)).collect();
         let added = fresh.len();
         self.line_starts.splice(lo..hi, fresh);
         for s in &mut self.line_starts[lo + added..] {
@@ -130,11 +130,11 @@ impl LineIndex {
                 ColumnUnit::Char => 1,
             };
             if used + w > want {
-                return range.start + i;
+                return range.start() + i;
             }
             used += w;
         }
-        range.end
+        range.end()
     }
 }
 

@@ -7,24 +7,46 @@ pub mod rope;
 
 pub use line_index::{ColumnUnit, LineCol, LineIndex};
 
-/// A half-open byte range `start..end` into one file's text.
+/// A half-open byte range `start..end` into one file's text. Offsets are stored in 32 bits
+/// (a workspace keeps millions of ranges; notes larger than 4 GiB are never parsed, see
+/// `maxFileBytes`) and read as `usize`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// An offset as stored: past 4 GiB it saturates (such text is never parsed).
+const fn narrow(offset: usize) -> u32 {
+    if offset > u32::MAX as usize {
+        u32::MAX
+    } else {
+        offset as u32
+    }
 }
 
 impl TextRange {
     pub const fn new(start: usize, end: usize) -> Self {
-        TextRange { start, end }
+        TextRange {
+            start: narrow(start),
+            end: narrow(end),
+        }
     }
 
     pub const fn empty(at: usize) -> Self {
-        TextRange { start: at, end: at }
+        TextRange::new(at, at)
+    }
+
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(self) -> usize {
+        self.end as usize
     }
 
     pub const fn len(self) -> usize {
-        self.end - self.start
+        (self.end - self.start) as usize
     }
 
     pub const fn is_empty(self) -> bool {
@@ -33,7 +55,7 @@ impl TextRange {
 
     /// Whether `offset` lies inside the range (the end counts, as for a cursor).
     pub const fn touches(self, offset: usize) -> bool {
-        self.start <= offset && offset <= self.end
+        self.start() <= offset && offset <= self.end()
     }
 
     pub const fn contains_range(self, other: TextRange) -> bool {
@@ -42,12 +64,17 @@ impl TextRange {
 
     /// The range moved by `delta` bytes.
     pub const fn shifted(self, delta: usize) -> Self {
-        TextRange::new(self.start + delta, self.end + delta)
+        TextRange::new(self.start() + delta, self.end() + delta)
+    }
+
+    /// The same start with another end.
+    pub const fn with_end(self, end: usize) -> Self {
+        TextRange::new(self.start(), end)
     }
 
     /// The text this range covers, or `""` when it does not fit `text`.
     pub fn slice(self, text: &str) -> &str {
-        text.get(self.start..self.end).unwrap_or("")
+        text.get(self.start()..self.end()).unwrap_or("")
     }
 }
 
@@ -67,8 +94,8 @@ pub fn clamp_range(text: &str, range: TextRange) -> TextRange {
         }
         i
     };
-    let start = floor(range.start);
-    TextRange::new(start, floor(range.end).max(start))
+    let start = floor(range.start());
+    TextRange::new(start, floor(range.end()).max(start))
 }
 
 /// The line break a file mostly uses, so that inserted text matches it.

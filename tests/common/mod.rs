@@ -37,7 +37,7 @@ pub fn findings_in(ws: &Workspace) -> Vec<String> {
         .iter()
         .map(|d| {
             let f = ws.file(d.file);
-            let line = f.line_index.line_of(d.range.start) + 1;
+            let line = f.line_index.line_of(d.range.start()) + 1;
             format!("{}:{line} {}", f.path.display(), d.rule)
         })
         .collect()

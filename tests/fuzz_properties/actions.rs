@@ -83,7 +83,7 @@ fn ranges(ws: &Workspace, file: FileId, extra: &[usize]) -> Vec<TextRange> {
     spans.extend(p.meetings.iter().map(|m| m.heading));
     let mut out: Vec<TextRange> = spans
         .iter()
-        .flat_map(|r| [r.start, r.end, r.start + r.len() / 2])
+        .flat_map(|r| [r.start(), r.end(), r.start() + r.len() / 2])
         .chain(extra.iter().map(|&o| o % (f.text.len() + 1)))
         .map(|o| TextRange::empty(floor_boundary(&f.text, o)))
         .collect();
@@ -159,7 +159,7 @@ fn keeps_structure(old: &SourceFile, new: &SourceFile, what: &str) {
 fn map_offset(a: &Action, file: FileId, offset: usize) -> usize {
     let mut o = offset as isize;
     for e in a.edits.iter().filter(|e| e.file == file) {
-        if e.range.end <= offset {
+        if e.range.end() <= offset {
             o += e.new_text.len() as isize - e.range.len() as isize;
         }
     }
@@ -175,10 +175,10 @@ fn check_fix(ws: &Workspace, after: &Workspace, a: &Action, what: &str) {
     let file = after
         .file_by_path(path)
         .expect("the fixed file is still there");
-    let at = map_offset(a, d.file, d.range.start);
+    let at = map_offset(a, d.file, d.range.start());
     let left: Vec<_> = series_diagnostics(after, after.series_of(file))
         .into_iter()
-        .filter(|x| x.file == file && x.rule == d.rule && x.range.start == at)
+        .filter(|x| x.file == file && x.rule == d.rule && x.range.start() == at)
         .collect();
     assert!(
         left.is_empty(),
@@ -191,8 +191,8 @@ fn check_again(after: &Workspace, a: &Action, file: FileId, range: TextRange, wh
     let path = &after.file(file).path;
     let file2 = after.file_by_path(path).expect("the file is still there");
     let text = &after.file(file2).text;
-    let start = floor_boundary(text, map_offset(a, file, range.start));
-    let end = floor_boundary(text, map_offset(a, file, range.end)).max(start);
+    let start = floor_boundary(text, map_offset(a, file, range.start()));
+    let end = floor_boundary(text, map_offset(a, file, range.end())).max(start);
     let again = actions(after, file2, TextRange::new(start, end));
     if a.kind == ActionKind::Source {
         if let Some(next) = again.iter().find(|x| x.kind == ActionKind::Source) {

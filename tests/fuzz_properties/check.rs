@@ -26,7 +26,7 @@ pub fn workspace(config: Config, files: &[(&str, &str)]) -> Workspace {
 /// `range` lies inside `text`, on character boundaries, and is not inverted.
 pub fn assert_range(text: &str, range: TextRange, what: &str) {
     assert!(
-        range.start <= range.end && text.get(range.start..range.end).is_some(),
+        range.start() <= range.end() && text.get(range.start()..range.end()).is_some(),
         "{what}: range {range:?} is not inside the text ({} bytes) on character boundaries",
         text.len()
     );
@@ -51,7 +51,7 @@ pub fn inside_crlf(text: &str, offset: usize) -> bool {
 /// break, and whose inserted line breaks are the file's own (`nl`).
 pub fn assert_edit_fits(text: &str, nl: &str, e: &TextEdit, what: &str) {
     assert_range(text, e.range, what);
-    for end in [e.range.start, e.range.end] {
+    for end in [e.range.start(), e.range.end()] {
         assert!(
             !inside_crlf(text, end),
             "{what}: edit {e:?} splits a CRLF at {end}"
@@ -88,13 +88,13 @@ pub fn assert_line_breaks(inserted: &str, nl: &str, what: &str) {
 /// with): the edits must not overlap, and every byte outside them is copied unchanged.
 pub fn splice(text: &str, edits: &[&TextEdit], what: &str) -> String {
     let mut sorted: Vec<&TextEdit> = edits.to_vec();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    sorted.sort_by_key(|e| (e.range.start(), e.range.end()));
     for pair in sorted.windows(2) {
         let (a, b) = (pair[0].range, pair[1].range);
         // Insertions at one point are fine (LSP applies them in array order; the sort is
         // stable); any other overlap is not.
         assert!(
-            a.end <= b.start,
+            a.end() <= b.start(),
             "{what}: edits overlap: {:?} and {:?}",
             pair[0],
             pair[1]
@@ -103,9 +103,9 @@ pub fn splice(text: &str, edits: &[&TextEdit], what: &str) -> String {
     let mut out = String::new();
     let mut at = 0;
     for e in sorted {
-        out += &text[at..e.range.start];
+        out += &text[at..e.range.start()];
         out += &e.new_text;
-        at = e.range.end;
+        at = e.range.end();
     }
     out += &text[at..];
     out

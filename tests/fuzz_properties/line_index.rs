@@ -42,14 +42,14 @@ pub fn check(data: &[u8]) {
             "ropey's start of line {line}"
         );
         let r = index.line_range(&text, line);
-        assert_eq!(r.start, start);
+        assert_eq!(r.start(), start);
         let body = r.slice(&text);
         assert!(
             !body.contains(['\n', '\r']),
             "line {line} holds a line break: {body:?}"
         );
         let next = starts.get(line + 1).copied().unwrap_or(text.len());
-        let brk = &text[r.end..next];
+        let brk = &text[r.end()..next];
         assert!(
             matches!(brk, "" | "\n" | "\r" | "\r\n"),
             "line {line} ends with {brk:?}"
@@ -89,7 +89,7 @@ pub fn check(data: &[u8]) {
             let want = if inside_crlf(&text, o) { o - 1 } else { o };
             assert_eq!(back, want, "{unit:?} round trip of offset {o} via {lc:?}");
             same_place(&text, &index, &rope, lc, unit);
-            if o == index.line_range(&text, line).end {
+            if o == index.line_range(&text, line).end() {
                 // Columns past the end of the line.
                 for extra in [1, 2, 1000, u32::MAX - lc.col] {
                     let past = LineCol {
@@ -147,10 +147,10 @@ fn same_place(text: &str, index: &LineIndex, rope: &Rope, pos: LineCol, unit: Co
     if (pos.line as usize) < index.line_count() {
         let line = index.line_range(text, pos.line as usize);
         assert!(line.touches(o), "{pos:?} resolves outside its line");
-        let col = width(&text[line.start..o], unit);
+        let col = width(&text[line.start()..o], unit);
         assert!(col <= pos.col as usize, "{pos:?} resolves past its column");
         // Clamped to the line end, or to the start of the character holding the column.
-        let next = text[o..line.end].chars().next();
+        let next = text[o..line.end()].chars().next();
         assert!(
             next.is_none_or(|c| col + width(c.encode_utf8(&mut [0; 4]), unit) > pos.col as usize),
             "{pos:?} resolves to {o}, short of where it could"

@@ -71,7 +71,7 @@ fn check_next(ws: &Workspace, path: &str) {
             if !ID_INSERT.is_match(&e.new_text) {
                 skeletons += 1;
                 assert_eq!(id, file, "{what}: the skeleton goes into another file");
-                skeleton_at = Some(e.range.start);
+                skeleton_at = Some(e.range.start());
             }
         }
         let new_text = splice(&old.text, &edits, &what);

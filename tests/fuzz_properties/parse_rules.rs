@@ -87,7 +87,7 @@ fn offsets(ws: &Workspace, file: FileId) -> Vec<usize> {
     ranges.extend(p.meetings.iter().map(|m| m.heading));
     let mut out: Vec<usize> = ranges
         .iter()
-        .flat_map(|r| [r.start, r.end, r.start + r.len() / 2])
+        .flat_map(|r| [r.start(), r.end(), r.start() + r.len() / 2])
         .map(|o| super::check::floor_boundary(&f.text, o))
         .collect();
     // Line starts too: a cursor after `## ` or `- ` asks for other completions.
