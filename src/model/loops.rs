@@ -56,15 +56,18 @@ impl Loop {
 /// Whether an item is feedback received: any top-level item of a Feedback section, or an
 /// item tagged `#feedback` outside the agenda.
 pub fn is_feedback_received(ws: &Workspace, r: ItemRef) -> bool {
-    let file = ws.file(r.file);
-    let item = file.parsed.item(r.item);
+    received(ws.item(r), || has_feedback_tag(ws, r))
+}
+
+/// [`is_feedback_received`] for an item, given a way to tell whether it is tagged.
+fn received(item: &crate::syntax::Item, tagged: impl FnOnce() -> bool) -> bool {
     if item.meeting.is_none() {
         return false;
     }
     match item.section {
-        SectionKind::Feedback => item.parent.is_none() || has_feedback_tag(ws, r),
+        SectionKind::Feedback => item.parent.is_none() || tagged(),
         SectionKind::Agenda => false,
-        _ => has_feedback_tag(ws, r),
+        _ => tagged(),
     }
 }
 
@@ -119,22 +122,38 @@ pub(super) fn build(
         let at = *place.get(*rank.get(&t.file)?)?.get(t.item as usize)?;
         (at != u32::MAX).then_some(at as usize)
     };
-    // What each item references, in order, among the items that take part.
-    let targets: Vec<Vec<usize>> = order
-        .iter()
-        .map(|r| {
-            ws.file(r.file)
-                .parsed
-                .item_refs(r.item)
-                .filter_map(|(k, _)| series.targets.get(&(r.file, k))?.as_ref().ok())
-                .filter_map(index)
-                .collect()
-        })
-        .collect();
+    // What each item references, in order, among the items that take part, and which
+    // items are tagged #feedback: one pass over each file's references and tags.
+    let mut targets: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
+    let mut tagged = vec![false; order.len()];
+    for &file in &series.files {
+        let parsed = &ws.file(file).parsed;
+        for (k, reference) in parsed.references.iter().enumerate() {
+            let Some(n) = reference
+                .item
+                .and_then(|item| index(&ItemRef { file, item }))
+            else {
+                continue;
+            };
+            let target = series.targets.get(&(file, k as u32));
+            if let Some(t) = target.and_then(|t| t.as_ref().ok()).and_then(index) {
+                targets[n].push(t);
+            }
+        }
+        for tag in &parsed.tags {
+            if super::theme_of(&tag.name) == FEEDBACK {
+                if let Some(n) = tag.item.and_then(|item| index(&ItemRef { file, item })) {
+                    tagged[n] = true;
+                }
+            }
+        }
+    }
     let opens: Vec<bool> = order
         .iter()
-        .map(|r| {
-            ws.item(*r).task == Some(crate::syntax::TaskState::Open) || is_feedback_received(ws, *r)
+        .enumerate()
+        .map(|(n, r)| {
+            let item = ws.item(*r);
+            item.task == Some(crate::syntax::TaskState::Open) || received(item, || tagged[n])
         })
         .collect();
 
@@ -191,7 +210,8 @@ pub(super) fn build(
     for &old in &numbering {
         let id = super::LoopId(renumber[old]);
         let items: Vec<ItemRef> = members[old].iter().map(|&i| order[i]).collect();
-        let origin = order[origins[old]];
+        let origin_at = origins[old];
+        let origin = order[origin_at];
         let date = |r: &ItemRef| ws.item_date(*r).unwrap_or(NaiveDate::MIN);
         let closers = items.iter().filter(|r| ws.item(**r).is_closed());
         let closed_on = closers
@@ -211,7 +231,7 @@ pub(super) fn build(
         loops.push(Loop {
             id,
             origin,
-            feedback: is_feedback_received(ws, origin),
+            feedback: received(ws.item(origin), || tagged[origin_at]),
             opened: date(&origin),
             last_activity,
             closed_on,

@@ -11,7 +11,8 @@
 //! Keystrokes go at the end of the newest meeting. A message counts as published when its
 //! last byte has arrived (a reader thread stamps it before parsing). The latencies per
 //! keystroke go to `DIR/keystrokes.csv` (default `target/bench`) for the plot.
-//! `--quick` runs small sizes and few keystrokes, to check that the benchmark works.
+//! `--quick` runs small sizes and few keystrokes, to check that the benchmark works;
+//! `--sizes 100000,1000000` picks the doc sizes and `--no-workspace` skips the workspace.
 //! Build first: `cargo build --release --workspace`.
 
 use std::collections::HashSet;
@@ -212,17 +213,21 @@ fn main() {
     }
     let mut rows = Vec::new();
     let (series, meetings) = if quick { (4, 60) } else { (20, 520) };
-    workspace(&bin, &target, series, meetings, quick, &mut rows);
-
-    let sizes: &[usize] = if quick {
-        &[50_000, 200_000]
-    } else {
-        &[100_000, 1_000_000, 4_000_000]
+    if !args.iter().any(|a| a == "--no-workspace") {
+        workspace(&bin, &target, series, meetings, quick, &mut rows);
+    }
+    let sizes: Vec<usize> = match args.iter().position(|a| a == "--sizes") {
+        Some(i) => args
+            .get(i + 1)
+            .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
+            .unwrap_or_default(),
+        None if quick => vec![50_000, 200_000],
+        None => vec![100_000, 1_000_000, 4_000_000],
     };
     let keys = if quick { 20 } else { 200 };
     let mut csv = String::from("doc_bytes,keystroke,ms\n");
     let mut p95s = Vec::new();
-    for &bytes in sizes {
+    for &bytes in &sizes {
         let d = running_doc(&bin, &target, bytes, keys, quick);
         for (i, v) in d.keystrokes.iter().enumerate() {
             csv.push_str(&format!("{},{i},{v:.4}\n", d.bytes));
