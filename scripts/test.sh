@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The test command: the Rust tests (unit, fixtures, command line, language server), then
+# The test command: the Rust tests (unit, fixtures, command line, language server), a short
+# benchmark run, then
 # every editor integration in its real editor where it runs here. Installs what the editor
 # tests need into target/editor-tests/ (reused on later runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --locked
+# A short run of the benchmarks, so that they keep working (no timing is asserted).
+scripts/bench.sh --quick
 # The editor tests drive the debug binary that `cargo test` built.
 export ONEONONE_LS="$PWD/target/debug/oneonone-ls"
 editors/helix/test/run.sh
