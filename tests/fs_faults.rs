@@ -175,6 +175,24 @@ fn next_leaves_every_file_as_it_was_when_it_cannot_write_them_all() {
 }
 
 #[test]
+fn next_through_a_symbolic_link_writes_the_file_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap();
+    write(&root, "vault/priya.1on1.md", EMPTY_AGENDA);
+    symlink("vault/priya.1on1.md", root.join("priya.1on1.md")).unwrap();
+    let o = run(&root, &["next", "priya.1on1.md", TODAY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let link = fs::symlink_metadata(root.join("priya.1on1.md")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let text = fs::read_to_string(root.join("vault/priya.1on1.md")).unwrap();
+    assert!(
+        text.starts_with(EMPTY_AGENDA) && text.contains("## 2026-12-01"),
+        "{text}"
+    );
+    assert_no_temporary_files(&root);
+}
+
+#[test]
 fn unreadable_files_and_folders_are_reported_and_unwritable_ones_left_alone() {
     let user = match User::unprivileged() {
         Ok(u) => u,

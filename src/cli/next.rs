@@ -116,8 +116,10 @@ fn write_next(ws: &Workspace, file: FileId) -> Result<String, String> {
                 .map_err(|e| format!("cannot write {}: {}", src.path.display(), io_reason(&e)))?;
             let new_text = apply_edits(&src.text, edits.iter().copied())
                 .ok_or_else(|| format!("{}: the edit does not fit the file", src.path.display()))?;
-            let tmp = temp_beside(&src.path, new_text.as_bytes())?;
-            staged.push((tmp, src.path.clone()));
+            // Through a symbolic link, the file it points to is replaced, not the link.
+            let dest = fs::canonicalize(&src.path).unwrap_or_else(|_| src.path.clone());
+            let tmp = temp_beside(&dest, &src.path, new_text.as_bytes())?;
+            staged.push((tmp, dest));
         }
         Ok(())
     })();
@@ -129,7 +131,7 @@ fn write_next(ws: &Workspace, file: FileId) -> Result<String, String> {
     }
     let mut written = Vec::new();
     if let Some((path, text)) = &plan.new_file {
-        let tmp = temp_beside(path, text.as_bytes())?;
+        let tmp = temp_beside(path, path, text.as_bytes())?;
         // A hard link never replaces an existing file.
         let linked = fs::hard_link(&tmp, path);
         let _ = fs::remove_file(&tmp);
@@ -183,8 +185,9 @@ fn write_next(ws: &Workspace, file: FileId) -> Result<String, String> {
 }
 
 /// Writes `bytes` to a new temporary file next to `path` (same folder, so that a rename is
-/// atomic), with the permissions of `path` when it exists.
-fn temp_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
+/// atomic), with the permissions of `path` when it exists. Errors name `shown`, the path
+/// the user knows.
+fn temp_beside(path: &Path, shown: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -195,7 +198,7 @@ fn temp_beside(path: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.oneonone-{}.tmp", std::process::id()));
     // Named by the file the user asked for: the temporary one is ours to worry about.
-    let fail = |e: std::io::Error| format!("cannot write {}: {}", path.display(), io_reason(&e));
+    let fail = |e: std::io::Error| format!("cannot write {}: {}", shown.display(), io_reason(&e));
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
