@@ -9,7 +9,9 @@
 //!    overlap, and insert only the file's own line break;
 //! 2. applying them (`ide::apply_edits`) gives the text spliced here: every byte outside
 //!    the edits is unchanged, and a BOM stays first;
-//! 3. the result parses, and keeps every meeting (by date) and every item it had;
+//! 3. the result parses, and keeps every meeting (by date) and every item it had (a
+//!    one-meeting file whose non-ISO heading is written as ISO becomes a running doc of that
+//!    date, by design);
 //! 4. a fix works: the finding it fixes is gone from where it was (except "carry over" of a
 //!    stale loop, which keeps it stale when the newest meeting is itself old);
 //! 5. re-applying is harmless: asked again at the same cursor in the result, an action with
@@ -119,7 +121,7 @@ fn apply(ws: &Workspace, a: &Action, what: &str) -> Workspace {
             assert!(spliced.starts_with('\u{FEFF}'), "{what}: the BOM moved");
         }
         let new = SourceFile::new(f.path.clone(), spliced, ws.config.max_file_bytes);
-        keeps_structure(f, &new, what);
+        keeps_structure(f, &new, a, what);
         changes.push(FileChange::Set(Box::new(new)));
     }
     if let Some((path, text)) = &a.new_file {
@@ -134,9 +136,15 @@ fn apply(ws: &Workspace, a: &Action, what: &str) -> Workspace {
 }
 
 /// Every meeting date and every item of `old` is still in `new`.
-fn keeps_structure(old: &SourceFile, new: &SourceFile, what: &str) {
+fn keeps_structure(old: &SourceFile, new: &SourceFile, a: &Action, what: &str) {
+    // Writing the `## 24/11/2026` heading of a one-meeting file as ISO makes it a meeting
+    // heading: the file becomes a running doc of that meeting, and the date in its name no
+    // longer counts. That is what the fix is for, not a lost meeting.
+    let dated_by_fix = old.parsed.one_meeting
+        && !new.parsed.one_meeting
+        && a.fixes.as_ref().is_some_and(|d| d.rule == Rule::NonIsoDate);
     let mut dates: Vec<_> = new.parsed.meetings.iter().map(|m| m.date).collect();
-    for m in &old.parsed.meetings {
+    for m in old.parsed.meetings.iter().filter(|_| !dated_by_fix) {
         let Some(i) = dates.iter().position(|d| *d == m.date) else {
             panic!(
                 "{what}: the meeting of {} is gone from {}:\n{}",
