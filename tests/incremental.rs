@@ -1,7 +1,10 @@
 //! An edit re-parses only the meeting it is in, and the result is exactly what a full parse
 //! of the new text gives: the tree, the line index, the series key, field for field.
 
-use oneonone_ls::model::SourceFile;
+use oneonone_ls::config::Config;
+use oneonone_ls::ide::workspace_diagnostics;
+use oneonone_ls::model::{FileChange, FileId, SourceFile, Workspace};
+use oneonone_ls::syntax::Reparse;
 use oneonone_ls::text::TextRange;
 use proptest::prelude::*;
 
@@ -92,7 +95,7 @@ fn check(name: &str, start: String, edits: &[Edit]) -> usize {
         let at = (file.text.len() as f64 * e.at) as usize;
         let range = TextRange::new(at, at + e.removed);
         let inserted = text_of(&e.inserted);
-        incremental += usize::from(file.apply_edit(range, &inserted, u64::MAX));
+        incremental += usize::from(file.apply_edit(range, &inserted, u64::MAX) != Reparse::Whole);
         let fresh = SourceFile::new(name.into(), file.text.clone(), u64::MAX);
         same(&file, &fresh, &format!("after {e:?}"));
     }
@@ -121,6 +124,37 @@ fn same(a: &SourceFile, b: &SourceFile, context: &str) {
     assert_eq!(a, b, "{context}");
 }
 
+/// Applies `edits` to a workspace of one running doc, one change each, checking the series
+/// and the diagnostics against a workspace built afresh from the same text.
+fn check_workspace(start: String, edits: &[Edit]) {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let name = "priya.1on1.md";
+    let file = SourceFile::new(name.into(), start, u64::MAX);
+    let mut ws = Workspace::new(Config::default(), today, vec![file]);
+    for e in edits {
+        let text = &ws.file(FileId(0)).text;
+        let at = (text.len() as f64 * e.at) as usize;
+        let change = FileChange::Edit {
+            path: name.into(),
+            edits: vec![(TextRange::new(at, at + e.removed), text_of(&e.inserted))],
+            version: None,
+        };
+        ws = ws.apply(vec![change]).0;
+        let file = ws.file(FileId(0));
+        let fresh = Workspace::new(
+            Config::default(),
+            today,
+            vec![SourceFile::new(name.into(), file.text.clone(), u64::MAX)],
+        );
+        assert_eq!(
+            ws.series_of(FileId(0)),
+            fresh.series_of(FileId(0)),
+            "after {e:?}"
+        );
+        assert_eq!(workspace_diagnostics(&ws), workspace_diagnostics(&fresh));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -133,6 +167,14 @@ proptest! {
     }
 
     #[test]
+    fn any_edit_keeps_the_series_and_findings_of_a_fresh_workspace(
+        meetings in prop::collection::vec(prop::collection::vec(0..PIECES.len(), 0..12), 1..6),
+        edits in prop::collection::vec(edit(), 1..8),
+    ) {
+        check_workspace(doc(&meetings), &edits);
+    }
+
+    #[test]
     fn any_edit_of_any_text_equals_a_fresh_parse(
         pieces in prop::collection::vec(0..PIECES.len(), 0..40),
         edits in prop::collection::vec(edit(), 1..12),
@@ -142,26 +184,32 @@ proptest! {
     }
 }
 
-/// Typing in a meeting of a long running doc takes the incremental path (the property tests
-/// above would pass with full parses alone).
+/// Typing inside a meeting of a long running doc takes the incremental path (the property
+/// tests above would pass with full parses alone), and only what changes an item, a tag or a
+/// reference makes the series be derived again.
 #[test]
 fn typing_inside_a_meeting_parses_only_that_meeting() {
     let meetings: Vec<Vec<usize>> = (0..30).map(|i| vec![5, 8, 11, 12, 6 + i % 3, 9]).collect();
     let start = doc(&meetings);
-    let middle = start.find("## 2026-06-10").expect("a meeting") + 20;
+    let meeting = start.find("## 2026-06-10").expect("a meeting");
+    let mut at = meeting + start[meeting..].find("Fixed").expect("an item") + "Fixed".len();
     let mut file = SourceFile::new("priya.1on1.md".into(), start, u64::MAX);
-    for (i, key) in ["x", " ", "#growth", "\n", "- [ ] ask", "\n"]
-        .iter()
-        .enumerate()
-    {
-        let at = middle + i;
-        assert!(
-            file.apply_edit(TextRange::empty(at), key, u64::MAX),
-            "{key:?}"
-        );
+    for (key, links) in [
+        ("x", false),
+        (" ", false),
+        ("?", false),
+        (" #growth", true),
+        ("\n", false),
+        ("- [ ] ask", true),
+        ("[[#^a-1]]", true),
+    ] {
+        let how = file.apply_edit(TextRange::empty(at), key, u64::MAX);
+        assert_eq!(how, Reparse::Stretch { links }, "{key:?}");
+        at += key.len();
         let fresh = SourceFile::new("priya.1on1.md".into(), file.text.clone(), u64::MAX);
         assert_eq!(file, fresh);
     }
     // A new meeting heading is a structural change: the whole file is parsed.
-    assert!(!file.apply_edit(TextRange::empty(middle), "\n## 2026-06-11\n", u64::MAX));
+    let heading = file.apply_edit(TextRange::empty(at), "\n## 2026-06-11\n", u64::MAX);
+    assert_eq!(heading, Reparse::Whole);
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::syntax::{self, ItemIdx, MeetingIdx, ParsedFile};
+use crate::syntax::{self, ItemIdx, MeetingIdx, ParsedFile, Reparse};
 use crate::text::{LineIndex, TextRange};
 
 pub use loops::{Loop, LoopId, LoopState};
@@ -95,28 +95,29 @@ impl SourceFile {
     /// Replaces the bytes of `range` with `new_text` (the range is clamped to the text and
     /// moved back to character boundaries). Only the edited meeting is parsed again when
     /// the edit stays inside it; either way the result equals, field for field,
-    /// `SourceFile::new` on the new text, with the version kept.
-    /// Returns whether only the edited stretch was parsed.
-    pub fn apply_edit(&mut self, range: TextRange, new_text: &str, max_bytes: u64) -> bool {
+    /// `SourceFile::new` on the new text, with the version kept. Returns what was parsed
+    /// again: [`Reparse::Whole`] or only the edited stretch.
+    pub fn apply_edit(&mut self, range: TextRange, new_text: &str, max_bytes: u64) -> Reparse {
         let range = crate::text::clamp_range(&self.text, range);
         self.text
             .replace_range(range.start()..range.end(), new_text);
         self.line_index.edit(&self.text, range, new_text.len());
         let too_large = self.text.len() as u64 > max_bytes;
         let date = name_date(&self.path);
-        let mut incremental = false;
+        let mut how = Reparse::Whole;
         if too_large {
             self.parsed = ParsedFile::default();
         } else {
-            incremental = !self.too_large
-                && syntax::reparse(&mut self.parsed, &self.text, range, new_text.len());
-            if !incremental {
+            if !self.too_large {
+                how = syntax::reparse(&mut self.parsed, &self.text, range, new_text.len());
+            }
+            if how == Reparse::Whole {
                 self.parsed = syntax::parse(&self.text, date);
             }
         }
         self.too_large = too_large;
         self.series_key = series_key(&self.path, &self.parsed);
-        incremental
+        how
     }
 
     /// The file name without `.md`, as an Obsidian link names it (`2026-10-06.1on1`).
@@ -214,6 +215,9 @@ impl Workspace {
     /// changed in place.
     pub fn apply(mut self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
         let mut changed: HashSet<FileId> = HashSet::new();
+        // Changed files whose series must be derived again (an edit inside one meeting that
+        // leaves its items, ids, references, tags, tasks and dates as they were does not).
+        let mut relinked: HashSet<FileId> = HashSet::new();
         // The grouping into series stays when no file comes or goes and none moves.
         let mut same_groups = true;
         let max_bytes = self.config.max_file_bytes;
@@ -235,6 +239,7 @@ impl Workspace {
                         .is_some_and(|old| old.series_key == file.series_key);
                     *slot = Some(Arc::from(file));
                     changed.insert(id);
+                    relinked.insert(id);
                 }
                 FileChange::Edit {
                     path,
@@ -250,18 +255,26 @@ impl Workspace {
                     };
                     let mut file = Arc::try_unwrap(shared).unwrap_or_else(|a| (*a).clone());
                     let key = file.series_key.clone();
+                    let mut links = false;
                     for (range, text) in &edits {
-                        file.apply_edit(*range, text, max_bytes);
+                        links |= match file.apply_edit(*range, text, max_bytes) {
+                            Reparse::Whole => true,
+                            Reparse::Stretch { links } => links,
+                        };
                     }
                     file.version = version;
                     same_groups &= file.series_key == key;
                     *slot = Some(Arc::new(file));
                     changed.insert(id);
+                    if links {
+                        relinked.insert(id);
+                    }
                 }
                 FileChange::Remove(path) => {
                     if let Some(id) = self.by_path.remove(&path) {
                         self.files[id.0 as usize] = None;
                         changed.insert(id);
+                        relinked.insert(id);
                         same_groups = false;
                     }
                 }
@@ -270,15 +283,16 @@ impl Workspace {
         let old = std::mem::take(&mut self.series);
         let touched = if same_groups {
             self.series = old;
-            self.rebuild(&changed)
+            self.rebuild(&changed, &relinked)
         } else {
             self.regroup(old, &changed)
         };
         (self, touched)
     }
 
-    /// Analyses again the series holding a changed file, when the grouping is the same.
-    fn rebuild(&mut self, changed: &HashSet<FileId>) -> Vec<FileId> {
+    /// Analyses again the series holding a relinked file, when the grouping is the same;
+    /// returns the files of every series holding a changed one.
+    fn rebuild(&mut self, changed: &HashSet<FileId>, relinked: &HashSet<FileId>) -> Vec<FileId> {
         let mut touched: Vec<FileId> = Vec::new();
         let mut ids: Vec<SeriesId> = changed
             .iter()
@@ -288,9 +302,11 @@ impl Workspace {
         ids.dedup();
         for id in ids {
             let old = &self.series[id.0 as usize];
-            let rebuilt = series::build(self, old.key.clone(), old.files.clone());
-            touched.extend(rebuilt.files.iter().copied());
-            self.series[id.0 as usize] = Arc::new(rebuilt);
+            touched.extend(old.files.iter().copied());
+            if old.files.iter().any(|f| relinked.contains(f)) {
+                let rebuilt = series::build(self, old.key.clone(), old.files.clone());
+                self.series[id.0 as usize] = Arc::new(rebuilt);
+            }
         }
         touched.sort();
         touched

@@ -37,7 +37,7 @@ pub enum Broken {
 }
 
 /// The meetings with one person and everything derived from them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub key: SeriesKey,
     /// The other person, the folder or the file, for people to read.

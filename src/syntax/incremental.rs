@@ -14,23 +14,81 @@
 use super::parse::{fill_meeting, scan_block_ids, scan_runs, walk_blocks};
 use super::*;
 
+/// What [`reparse`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reparse {
+    /// Nothing: the edit may change more than the stretch it is in.
+    Whole,
+    /// Only the stretch was parsed again. `links` tells whether anything a series is derived
+    /// from changed in it: items and their nesting, ids, references, tags, tasks, dates.
+    Stretch { links: bool },
+}
+
 /// Brings `file`, the tree of the old text, up to date with `text`: the old text with the
-/// bytes of `edit` replaced by `inserted` bytes. Returns false, leaving `file` untouched,
-/// when the edit may change more than the stretch it is in (it touches a level-1 or level-2
-/// heading, the front matter or the first line, or makes a fence, an HTML block or a new
-/// heading), or when the file is one meeting; the caller then parses the whole text.
-pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> bool {
+/// bytes of `edit` replaced by `inserted` bytes. Returns [`Reparse::Whole`], leaving `file`
+/// untouched, when the edit may change more than the stretch it is in (it touches a level-1
+/// or level-2 heading, the front matter or the first line, or makes a fence, an HTML block
+/// or a new heading), or when the file is one meeting; the caller then parses the whole
+/// text.
+pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> Reparse {
+    match stretch(file, text, edit, inserted) {
+        Some(links) => Reparse::Stretch { links },
+        None => Reparse::Whole,
+    }
+}
+
+/// What an item, a tag or a reference of a stretch gives its series, positions aside.
+#[derive(PartialEq)]
+enum Link {
+    Item {
+        id: Option<String>,
+        task: Option<TaskState>,
+        done: Option<Option<NaiveDate>>,
+        due: Option<Option<NaiveDate>>,
+        parent: Option<ItemIdx>,
+        meeting: Option<MeetingIdx>,
+        section: SectionKind,
+    },
+    Tag(String, Option<ItemIdx>),
+    Reference(Option<String>, String, Option<ItemIdx>),
+}
+
+/// The links of the items, tags and references of a stretch (one meeting's worth).
+fn links(
+    file: &ParsedFile,
+    items: std::ops::Range<usize>,
+    tags: std::ops::Range<usize>,
+    refs: std::ops::Range<usize>,
+) -> Vec<Link> {
+    let items = file.items[items].iter().map(|it| Link::Item {
+        id: it.id.as_ref().map(|id| id.name.clone()),
+        task: it.task,
+        done: it.done.map(|d| d.date),
+        due: it.due.map(|d| d.date),
+        parent: it.parent,
+        meeting: it.meeting,
+        section: it.section,
+    });
+    let tags = file.tags[tags]
+        .iter()
+        .map(|t| Link::Tag(t.name.clone(), t.item));
+    let refs = file.references[refs]
+        .iter()
+        .map(|r| Link::Reference(r.file.clone(), r.id.clone(), r.item));
+    items.chain(tags).chain(refs).collect()
+}
+
+/// The work of [`reparse`]: `None` for a whole parse, else whether the links changed.
+fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> Option<bool> {
     // An opening `---` without a closing one: any later `---` line makes front matter.
     let unclosed_front_matter =
         file.front_matter.is_none() && text[file.body_start..].starts_with("---");
     if file.one_meeting || file.link_definitions || unclosed_front_matter {
-        return false;
+        return None;
     }
-    let Some(old_len) = (text.len() + edit.len()).checked_sub(inserted) else {
-        return false;
-    };
+    let old_len = (text.len() + edit.len()).checked_sub(inserted)?;
     if edit.end() > old_len || edit.start() > edit.end() {
-        return false;
+        return None;
     }
     let moved = |offset: usize| offset + inserted - edit.len();
 
@@ -50,7 +108,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
             // The heading line and its line break stay as they are.
             let body = line_after(text, heading.line.end());
             if !is_atx(text, heading) || body.is_none_or(|b| edit.start() < b) {
-                return false;
+                return None;
             }
             heading.line.start()
         }
@@ -63,7 +121,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
                 edit.start() >= first_line_end
             };
             if !untouched {
-                return false;
+                return None;
             }
             file.body_start
         }
@@ -72,7 +130,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         Some(n) => {
             let heading = &file.headings[n];
             if edit.end() >= heading.line.start() {
-                return false;
+                return None;
             }
             let new_line_end = moved(heading.line.end());
             let through = line_after(text, new_line_end).unwrap_or(text.len());
@@ -87,7 +145,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         items_before as ItemIdx,
     );
     if blocks.link_definitions {
-        return false;
+        return None;
     }
     let mut headings = blocks.headings;
     if let Some(n) = next {
@@ -98,24 +156,35 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
             text: TextRange::new(moved(old.text.start()), moved(old.text.end())),
         };
         if headings.last() != Some(&expected) || !is_atx(text, &expected) {
-            return false;
+            return None;
         }
         headings.pop();
     }
     let inner = match head {
         Some(h) => {
             if headings.first() != Some(&file.headings[h]) {
-                return false;
+                return None;
             }
             &headings[1..]
         }
         None => &headings[..],
     };
     if inner.iter().any(is_boundary) || blocks.items.iter().any(|it| it.range.end() > new_end) {
-        return false;
+        return None;
     }
 
-    // Everything checked: splice the stretch in and move what follows it.
+    // Everything checked. What the old stretch gave its series, to compare at the end.
+    let items_after = file.items.partition_point(|it| it.range.start() < old_end);
+    let tag_span = span(&file.tags, |t| t.range.start(), start, old_end);
+    let ref_span = span(&file.references, |r| r.range.start(), start, old_end);
+    let old_links = links(
+        file,
+        items_before..items_after,
+        tag_span.0..tag_span.1,
+        ref_span.0..ref_span.1,
+    );
+
+    // Splice the stretch in and move what follows it.
     let shift = |r: &mut TextRange| {
         if r.start() >= old_end {
             *r = TextRange::new(moved(r.start()), moved(r.end()));
@@ -129,7 +198,6 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         shift(&mut h.text);
     }
 
-    let items_after = file.items.partition_point(|it| it.range.start() < old_end);
     let new_items = blocks.items.len();
     let old_items = items_after - items_before;
     file.items.splice(items_before..items_after, blocks.items);
@@ -149,10 +217,8 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
         it.parent = it.parent.map(moved_item);
     }
 
-    let tag_span = span(&file.tags, |t| t.range.start(), start, old_end);
     let mut tags_after = file.tags.split_off(tag_span.1);
     file.tags.truncate(tag_span.0);
-    let ref_span = span(&file.references, |r| r.range.start(), start, old_end);
     let mut refs_after = file.references.split_off(ref_span.1);
     file.references.truncate(ref_span.0);
     let mut inline = file.problems.split_off(file.inline_problems);
@@ -202,10 +268,18 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
     for p in &mut problems_after {
         shift_problem(p, &shift);
     }
+    let new_tags = tag_span.0..file.tags.len();
+    let new_refs = ref_span.0..file.references.len();
     file.tags.append(&mut tags_after);
     file.references.append(&mut refs_after);
     file.problems.append(&mut problems_after);
-    true
+    let new_links = links(
+        file,
+        items_before..items_before + new_items,
+        new_tags,
+        new_refs,
+    );
+    Some(new_links != old_links)
 }
 
 /// A level-1 or level-2 heading: it ends a meeting.

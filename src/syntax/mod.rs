@@ -21,7 +21,7 @@ pub use front_matter::{
     is_iso_shape, parse_duration_days, parse_front_matter, parse_iso_date, Cadence, FrontMatter,
     FrontMatterEntry, FrontMatterProblem,
 };
-pub use incremental::reparse;
+pub use incremental::{reparse, Reparse};
 pub use parse::parse;
 
 /// Index of an item within its file.
