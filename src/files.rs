@@ -75,7 +75,9 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, String> 
         .metadata()
         .map_or(0, |m| m.len())
         .min(max_bytes.saturating_add(1));
-    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    // (At most 64 MiB up front: a file can grow, or lie about its size, before it is read.)
+    let up_front = expected.min(64 << 20);
+    let mut bytes = Vec::with_capacity(usize::try_from(up_front).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(fail)?;

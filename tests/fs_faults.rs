@@ -505,7 +505,6 @@ fn the_server_indexes_what_it_can_read_and_forgets_what_becomes_unreadable() {
 /// `files::read_text_limited(path, config.max_file_bytes)` in `on_did_close` and
 /// `on_watched_files`, as indexing does.
 #[test]
-#[ignore = "needs src/lsp/notifications.rs to read watched and closed files with read_text_limited"]
 fn a_note_that_grows_huge_on_disk_is_file_too_large_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let root = fs::canonicalize(dir.path()).unwrap();

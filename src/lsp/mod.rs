@@ -63,6 +63,17 @@ impl Server {
             .map(|d| d.rope.to_string()))
     }
 
+    /// A malformed request the transport let through only to be answered: `InvalidRequest`
+    /// with the reason it found.
+    async fn invalid_request(&self, params: serde_json::Value) -> Result<()> {
+        let reason = params["reason"].as_str().unwrap_or("a malformed request");
+        Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+            message: reason.to_string().into(),
+            data: None,
+        })
+    }
+
     fn client(&self) -> &Client {
         &self.inner.client
     }
@@ -100,6 +111,7 @@ impl Server {
 pub fn service() -> (LspService<Server>, ClientSocket) {
     LspService::build(Server::new)
         .custom_method("oneonone/documentText", Server::document_text)
+        .custom_method(transport::INVALID_REQUEST, Server::invalid_request)
         .finish()
 }
 

@@ -190,7 +190,8 @@ impl Server {
         // The file goes back to what is on disk, or leaves the workspace.
         let on_disk = if uri.scheme().as_str() == "file" && files::is_note(&path) {
             let p = path.clone();
-            tokio::task::spawn_blocking(move || files::read_text(&p).ok())
+            let max = lock(&self.inner.state).config.max_file_bytes;
+            tokio::task::spawn_blocking(move || files::read_text_limited(&p, max).ok())
                 .await
                 .ok()
                 .flatten()
@@ -231,10 +232,12 @@ impl Server {
                 }
             }
         }
+        // No more of a note than the analysis can use: it may have grown to gigabytes.
+        let max = lock(&self.inner.state).config.max_file_bytes;
         let read = tokio::task::spawn_blocking(move || {
             reads
                 .into_iter()
-                .map(|p| (files::read_text(&p), p))
+                .map(|p| (files::read_text_limited(&p, max), p))
                 .collect::<Vec<_>>()
         })
         .await
