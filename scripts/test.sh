@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The test command: the Rust tests (unit, fixtures, command line, language server), a short
-# benchmark run, then
-# every editor integration in its real editor where it runs here. Installs what the editor
-# tests need into target/editor-tests/ (reused on later runs).
+# The test command: the Rust tests (unit, fixtures, command line, language server, abuse,
+# file-system faults, privacy), a short benchmark run, then every editor integration in its
+# real editor where it runs here. Installs what the tests need: strace (Debian) for the
+# privacy test, and the editors into target/editor-tests/ (reused on later runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v strace >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  apt-get install -y -qq strace >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq strace >/dev/null 2>&1; } ||
+    echo "strace could not be installed: the privacy test will say it skipped" >&2
+fi
 cargo test --workspace --locked
 # A short run of the benchmarks, so that they keep working (no timing is asserted).
 scripts/bench.sh --quick
