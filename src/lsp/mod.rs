@@ -21,6 +21,9 @@ use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 use capabilities::ClientCaps;
 use state::State;
 
+/// Diagnostics as published, and their JSON (an array).
+type Published = (Vec<Diagnostic>, Arc<Vec<u8>>);
+
 /// The server. Cheap to clone: every clone shares one state.
 #[derive(Clone)]
 pub struct Server {
@@ -37,6 +40,8 @@ struct Inner {
     caps: OnceLock<ClientCaps>,
     /// Our own frames (diagnostics) to the output, when serving through [`serve`].
     frames: OnceLock<tokio::sync::mpsc::UnboundedSender<output::Chunk>>,
+    /// The diagnostics last published for each open document, and their JSON.
+    last_published: Mutex<std::collections::HashMap<Uri, Published>>,
 }
 
 impl Server {
@@ -49,6 +54,7 @@ impl Server {
                 publish: Notify::new(),
                 caps: OnceLock::new(),
                 frames: OnceLock::new(),
+                last_published: Mutex::new(std::collections::HashMap::new()),
             }),
         }
     }

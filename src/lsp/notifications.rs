@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ropey::Rope;
 use serde_json::Value;
@@ -404,9 +405,20 @@ impl Server {
                 // Serialised here, off the message loop, when we write our own frames.
                 match &frames {
                     Some(out) => {
+                        let mut last = lock(&this.inner.last_published);
                         for (uri, diagnostics, version) in batch {
-                            let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
-                            let frame = super::output::publish_diagnostics_frame(&params);
+                            let json = match last.get(&uri) {
+                                Some((same, json)) if *same == diagnostics => json.clone(),
+                                _ => Arc::new(serde_json::to_vec(&diagnostics).unwrap_or_default()),
+                            };
+                            let frame =
+                                super::output::publish_diagnostics_frame(&uri, &json, version);
+                            // Kept for open documents only: they are the ones typed in.
+                            if version.is_some() {
+                                last.insert(uri, (diagnostics, json));
+                            } else {
+                                last.remove(&uri);
+                            }
                             let _ = out.send(super::output::Chunk::Frame(frame));
                         }
                         Vec::new()

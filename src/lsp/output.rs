@@ -11,10 +11,9 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tower_lsp_server::ls_types::PublishDiagnosticsParams;
+use tower_lsp_server::ls_types::Uri;
 
 /// What reaches the writer.
 pub enum Chunk {
@@ -152,20 +151,20 @@ fn content_length(header: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
-/// A `textDocument/publishDiagnostics` notification as one frame.
-pub fn publish_diagnostics_frame(params: &PublishDiagnosticsParams) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Notification<'a> {
-        jsonrpc: &'static str,
-        method: &'static str,
-        params: &'a PublishDiagnosticsParams,
+/// A `textDocument/publishDiagnostics` notification as one frame, given its diagnostics
+/// already serialised (a JSON array): an unchanged list is serialised once, not per keystroke.
+pub fn publish_diagnostics_frame(uri: &Uri, diagnostics: &[u8], version: Option<i32>) -> Vec<u8> {
+    let mut body = Vec::with_capacity(diagnostics.len() + 200);
+    body.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    let _ = serde_json::to_writer(&mut body, uri);
+    body.extend_from_slice(br#","diagnostics":"#);
+    body.extend_from_slice(diagnostics);
+    if let Some(v) = version {
+        body.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
     }
-    let body = serde_json::to_vec(&Notification {
-        jsonrpc: "2.0",
-        method: "textDocument/publishDiagnostics",
-        params,
-    })
-    .unwrap_or_default();
+    body.extend_from_slice(b"}}");
     let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     frame.extend_from_slice(&body);
     frame
@@ -204,5 +203,33 @@ mod tests {
             "Content-Length: 7\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\nxy\
              Content-Length: 2\r\n\r\n{}Content-Length: 2\r\n\r\n[]"
         );
+    }
+
+    /// The frame says what the protocol library would: the same notification, field for
+    /// field, with and without a version.
+    #[test]
+    fn a_diagnostics_frame_is_the_notification_the_library_would_send() {
+        use tower_lsp_server::ls_types::{Diagnostic, Position, PublishDiagnosticsParams, Range};
+        let uri: Uri = "file:///notes/priya%20k.1on1.md".parse().expect("a uri");
+        let diagnostics = vec![Diagnostic {
+            range: Range::new(Position::new(1, 2), Position::new(1, 9)),
+            message: "Open since \"2026-11-01\" ✓".into(),
+            ..Default::default()
+        }];
+        for version in [Some(7), None] {
+            let json = serde_json::to_vec(&diagnostics).expect("json");
+            let frame = publish_diagnostics_frame(&uri, &json, version);
+            let text = String::from_utf8(frame).expect("utf-8");
+            let (header, body) = text.split_once("\r\n\r\n").expect("a header");
+            assert_eq!(header, format!("Content-Length: {}", body.len()));
+            let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics.clone(), version);
+            let expected = serde_json::json!({
+                "jsonrpc": "2.0",
+                "method": "textDocument/publishDiagnostics",
+                "params": params,
+            });
+            let got: serde_json::Value = serde_json::from_str(body).expect("json");
+            assert_eq!(got, expected);
+        }
     }
 }

@@ -102,6 +102,8 @@ impl LineIndex {
         let prefix = &text[start..offset];
         let col = match unit {
             ColumnUnit::Utf8 => prefix.len(),
+            // Most lines are ASCII: one unit a byte, told without decoding.
+            _ if prefix.is_ascii() => prefix.len(),
             ColumnUnit::Utf16 => prefix.encode_utf16().count(),
             ColumnUnit::Char => prefix.chars().count(),
         };
