@@ -284,6 +284,30 @@ pub fn running_doc_of_size(seed: u64, bytes: usize) -> String {
     }
 }
 
+/// Every note under `dir` with its size in bytes, in no particular order.
+pub fn notes_in(dir: &Path) -> Vec<(u64, std::path::PathBuf)> {
+    let mut notes = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.to_string_lossy().ends_with(".1on1.md") {
+                notes.push((e.metadata().map(|m| m.len()).unwrap_or(0), p));
+            }
+        }
+    }
+    notes
+}
+
+/// The target folder the benchmarks build in and write to.
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
 /// What a generated workspace holds.
 #[derive(Debug, Default)]
 pub struct CorpusStats {

@@ -3,7 +3,7 @@
 //! release binary: wall time per run (min / median / max) and the peak resident memory.
 //! Build first: `cargo build --release --workspace`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ fn main() {
         get("--series", 20),
         get("--meetings", 520),
     );
-    let target = target_dir();
+    let target = oneonone_bench::target_dir();
     let bin = target.join("release").join("oneonone-ls");
     if !bin.exists() {
         eprintln!(
@@ -68,28 +68,9 @@ fn main() {
     );
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-}
-
 fn size_of(dir: &Path) -> (usize, u64) {
-    let mut files = 0;
-    let mut bytes = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.to_string_lossy().ends_with(".1on1.md") {
-                files += 1;
-                bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
-            }
-        }
-    }
-    (files, bytes)
+    let notes = oneonone_bench::notes_in(dir);
+    (notes.len(), notes.iter().map(|(len, _)| len).sum())
 }
 
 /// The largest resident set of any child waited for so far, in kB.

@@ -196,9 +196,7 @@ struct Row {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let target = oneonone_bench::target_dir();
     let out = args
         .iter()
         .position(|a| a == "--out")
@@ -292,19 +290,7 @@ fn workspace(
         oneonone_bench::write_workspace(&corpus, series, meetings, 1).expect("corpus written");
     }
     let corpus = std::fs::canonicalize(&corpus).expect("corpus");
-    let mut notes = Vec::new();
-    let mut stack = vec![corpus.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.to_string_lossy().ends_with(".1on1.md") {
-                let len = e.metadata().map(|m| m.len()).unwrap_or(0);
-                notes.push((len, p));
-            }
-        }
-    }
+    let mut notes = oneonone_bench::notes_in(&corpus);
     let bytes: u64 = notes.iter().map(|(l, _)| l).sum();
     notes.sort();
     let (_, largest) = notes.last().cloned().expect("notes in the corpus");
