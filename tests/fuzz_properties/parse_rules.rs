@@ -5,8 +5,9 @@
 //! (history linted too).
 //!
 //! Properties: nothing panics; every range or offset any feature returns lies inside its
-//! file's text, on character boundaries; a symbol's selection lies inside its range and a
-//! child inside its parent; completion edits apply.
+//! file's text, on character boundaries; an item starts at its list marker and its content
+//! comes after the marker and checkbox, on one line; a symbol's selection lies inside its
+//! range and a child inside its parent; completion edits apply.
 
 use oneonone_ls::config::Config;
 use oneonone_ls::ide::{self, apply_edits};
@@ -40,6 +41,9 @@ pub fn check(data: &[u8]) {
 
 fn check_workspace(ws: &Workspace) {
     let text_of = |f: FileId| ws.file(f).text.as_str();
+    for (_, f) in ws.files() {
+        check_items(&f.text, &f.parsed.items);
+    }
     for d in ide::workspace_diagnostics(ws) {
         assert_range(
             text_of(d.file),
@@ -134,6 +138,38 @@ fn check_at(ws: &Workspace, file: FileId, offset: usize) {
     let here = TextRange::empty(offset);
     for h in ide::annotations::inlay_hints(ws, file, here) {
         assert_offset(text, h.offset, "inlay hint");
+    }
+}
+
+/// An item starts at its list marker; its content (the first line after the marker and the
+/// checkbox) comes after them, on one line, inside the item.
+fn check_items(text: &str, items: &[oneonone_ls::syntax::Item]) {
+    for it in items {
+        let what = format!("item {:?}", it.content.slice(text));
+        assert_range(text, it.range, &what);
+        assert_range(text, it.content, &what);
+        assert!(
+            it.range.contains_range(it.content),
+            "{what}: content outside the item"
+        );
+        assert!(
+            !it.content.slice(text).contains(['\n', '\r']),
+            "{what}: content runs over a line break"
+        );
+        let lead = text[it.range.start()..it.content.start()].trim_start();
+        let marker = lead.trim_start_matches(|c: char| c.is_ascii_digit());
+        let bullet = lead.starts_with(['-', '*', '+']);
+        let ordered = marker.len() < lead.len() && marker.starts_with(['.', ')']);
+        assert!(
+            bullet || ordered,
+            "{what}: the text before its content, {lead:?}, does not start with a list marker"
+        );
+        if let Some(cb) = it.checkbox {
+            assert!(
+                it.range.start() < cb.start() && cb.end() <= it.content.start(),
+                "{what}: checkbox {cb:?} not between the marker and the content"
+            );
+        }
     }
 }
 
