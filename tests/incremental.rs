@@ -41,6 +41,7 @@ const PIECES: &[&str] = &[
     "é",
     "🙂",
     "\u{2028}",
+    "\u{FEFF}",
     " ",
     "#",
     "-",
@@ -51,6 +52,7 @@ const PIECES: &[&str] = &[
 ];
 
 fn text_of(pieces: &[usize]) -> String {
+    // (A byte order mark piece at the very start is one.)
     pieces.iter().map(|&i| PIECES[i % PIECES.len()]).collect()
 }
 
@@ -95,6 +97,12 @@ fn check(name: &str, start: String, edits: &[Edit]) -> usize {
         let at = (file.text.len() as f64 * e.at) as usize;
         let range = TextRange::new(at, at + e.removed);
         let inserted = text_of(&e.inserted);
+        // The in-place parse itself, which apply_edit would fall back from should it panic.
+        let clamped = oneonone_ls::text::clamp_range(&file.text, range);
+        let mut new_text = file.text.clone();
+        new_text.replace_range(clamped.start()..clamped.end(), &inserted);
+        let mut tree = file.parsed.clone();
+        oneonone_ls::syntax::reparse(&mut tree, &new_text, clamped, inserted.len());
         incremental += usize::from(file.apply_edit(range, &inserted, u64::MAX) != Reparse::Whole);
         let fresh = SourceFile::new(name.into(), file.text.clone(), u64::MAX);
         same(&file, &fresh, &format!("after {e:?}"));

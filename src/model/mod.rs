@@ -109,7 +109,17 @@ impl SourceFile {
             self.parsed = ParsedFile::default();
         } else {
             if !self.too_large {
-                how = syntax::reparse(&mut self.parsed, &self.text, range, new_text.len());
+                // Parsing in place is an optimisation: should it ever panic, the whole text
+                // is parsed instead (the tree it left half-changed is dropped).
+                let (parsed, text) = (&mut self.parsed, &self.text);
+                let inserted = new_text.len();
+                how = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    syntax::reparse(parsed, text, range, inserted)
+                }))
+                .unwrap_or_else(|_| {
+                    eprintln!("oneonone-ls: parsing an edit in place failed; parsing it whole");
+                    Reparse::Whole
+                });
             }
             if how == Reparse::Whole {
                 self.parsed = syntax::parse(&self.text, date);

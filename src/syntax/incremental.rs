@@ -80,9 +80,15 @@ fn links(
 
 /// The work of [`reparse`]: `None` for a whole parse, else whether the links changed.
 fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> Option<bool> {
+    // The byte order mark and the front matter are never edited in place.
+    if edit.start() < file.body_start {
+        return None;
+    }
     // An opening `---` without a closing one: any later `---` line makes front matter.
-    let unclosed_front_matter =
-        file.front_matter.is_none() && text[file.body_start..].starts_with("---");
+    let unclosed_front_matter = file.front_matter.is_none()
+        && text
+            .get(file.body_start..)
+            .is_none_or(|body| body.starts_with("---"));
     if file.one_meeting || file.link_definitions || unclosed_front_matter {
         return None;
     }
