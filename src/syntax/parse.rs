@@ -155,20 +155,25 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
     let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
     let first = raw[..first_len].trim_end();
     let first_line_end = range.start() + first.len();
-    // Skip the marker (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
-    let marker_len = first
+    // Skip the blanks a nested item's range can start with (pulldown-cmark starts it at the
+    // line's indentation when that is deeper than its parent's content), then the marker
+    // (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
+    let lead = first.len() - first.trim_start_matches([' ', '\t']).len();
+    let marked = &first[lead..];
+    let marker_len = marked
         .find(|c: char| !c.is_ascii_digit())
-        .map_or(first.len(), |i| {
-            if i > 0 && first[i..].starts_with(['.', ')']) {
+        .map_or(marked.len(), |i| {
+            if i > 0 && marked[i..].starts_with(['.', ')']) {
                 i + 1
-            } else if i == 0 && first.starts_with(['-', '*', '+']) {
+            } else if i == 0 && marked.starts_with(['-', '*', '+']) {
                 1
             } else {
                 0
             }
         });
-    let after_marker = &first[marker_len..];
-    let mut content_start = marker_len + (after_marker.len() - after_marker.trim_start().len());
+    let after_marker = &first[lead + marker_len..];
+    let mut content_start =
+        lead + marker_len + (after_marker.len() - after_marker.trim_start().len());
     let mut task = None;
     let mut checkbox = None;
     let rest = &first[content_start..];
