@@ -212,7 +212,7 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
             let start = if meeting.heading.is_empty() {
                 meeting.range.start()
             } else {
-                meeting.heading.end()
+                heading_end(f, meeting.heading)
             };
             let end = first.map_or(meeting.range.end(), |s| s.range.start());
             let has_items = f.parsed.agenda_items(m.meeting).next().is_some();
@@ -229,10 +229,28 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
             let at = if meeting.heading.is_empty() {
                 f.text.len()
             } else {
-                meeting.heading.end()
+                heading_end(f, meeting.heading)
             };
             TextEdit::insert(m.file, at, format!("{nl}{nl}{level} Agenda{nl}{body}"))
         }
+    }
+}
+
+/// Where a meeting's heading ends: the end of its line, or for a setext heading (its text
+/// underlined with `===` or `---`) the end of the underline.
+fn heading_end(f: &crate::model::SourceFile, line: TextRange) -> usize {
+    let setext = f
+        .parsed
+        .headings
+        .iter()
+        .find(|h| h.line == line)
+        .filter(|h| !h.line.slice(&f.text).trim_start().starts_with('#'));
+    match setext {
+        Some(h) => {
+            let underline = f.line_index.line_of(h.text.end()) + 1;
+            f.line_index.line_range(&f.text, underline).end()
+        }
+        None => line.end(),
     }
 }
 
