@@ -64,7 +64,7 @@ for t in "${targets[@]}"; do
   echo "$t: ${took}s, ${execs:-?} inputs run, corpus $corpus, findings $found (log: $log)"
   if [ "$status" != 0 ] || [ "$found" != 0 ]; then
     failed+=("$t")
-    grep -m1 -A4 'panicked at' "$log" || tail -n 20 "$log"
+    grep -a -m1 -A4 'panicked at' "$log" || tail -n 20 "$log"
   fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
