@@ -8,15 +8,20 @@
 //!
 //! Properties, after every edit: `SourceFile::edit` gives the text spliced here (range
 //! clamped to the text and to character boundaries) and, field for field, the file
-//! `SourceFile::new` parses from that text (version kept); a workspace updated with the
-//! edited file, a workspace built from it and one built from a fresh parse report the same
-//! diagnostics.
+//! `SourceFile::new` parses from that text (version kept); the in-place parse
+//! (`syntax::reparse`), called directly because `SourceFile::edit` falls back to a whole
+//! parse should it panic, gives that tree when it claims to have done the job; the
+//! workspace a keystroke goes through (`Workspace::apply` with `FileChange::Edit`, which
+//! keeps the series as derived when the edit changed none of its links), a workspace
+//! updated with the edited file, one built from it and one built from a fresh parse report
+//! the same diagnostics.
 
 use std::path::PathBuf;
 
 use oneonone_ls::config::Config;
 use oneonone_ls::ide::workspace_diagnostics;
 use oneonone_ls::model::{FileChange, SourceFile, Workspace};
+use oneonone_ls::syntax::{self, Reparse};
 use oneonone_ls::text::TextRange;
 
 use super::check::{floor_boundary, today};
@@ -41,6 +46,7 @@ pub fn check(data: &[u8]) {
     let mut file = SourceFile::new(path.clone(), text_of(text), max_bytes);
     file.version = Some(1);
     let mut ws = Workspace::new(config.clone(), today(), vec![file.clone()]);
+    let mut applied = ws.clone();
     let mut step = 0;
     while !s.is_done() {
         step += 1;
@@ -65,6 +71,18 @@ pub fn check(data: &[u8]) {
         assert_eq!(edited.version, Some(1), "{what}: version not kept");
         let mut fresh = SourceFile::new(path.clone(), want, max_bytes);
         fresh.version = Some(1);
+        if !file.too_large && !fresh.too_large {
+            let mut direct = file.parsed.clone();
+            let clamped = TextRange::new(a, b);
+            let how = syntax::reparse(&mut direct, &fresh.text, clamped, new_text.len());
+            if let Reparse::Stretch { .. } = how {
+                assert!(
+                    direct == fresh.parsed,
+                    "{what}: the in-place parse differs from a fresh parse of {:?}",
+                    fresh.text
+                );
+            }
+        }
         assert!(
             edited == fresh,
             "{what}: differs from a fresh parse of {:?}\n{}",
@@ -73,6 +91,17 @@ pub fn check(data: &[u8]) {
         );
 
         let updated = ws.update(vec![FileChange::Set(Box::new(edited.clone()))]).0;
+        let keystroke = FileChange::Edit {
+            path: path.clone(),
+            edits: vec![(range, new_text.clone())],
+            version: Some(1),
+        };
+        applied = applied.apply(vec![keystroke]).0;
+        let id = applied.file_by_path(&path).expect("the edited file");
+        assert!(
+            *applied.file(id) == fresh,
+            "{what}: the file after Workspace::apply differs from a fresh parse"
+        );
         let rebuilt = Workspace::new(config.clone(), today(), vec![edited.clone()]);
         let from_fresh = Workspace::new(config.clone(), today(), vec![fresh]);
         let want = workspace_diagnostics(&from_fresh);
@@ -81,6 +110,11 @@ pub fn check(data: &[u8]) {
             workspace_diagnostics(&updated),
             want,
             "{what}: diagnostics after update"
+        );
+        assert_eq!(
+            workspace_diagnostics(&applied),
+            want,
+            "{what}: diagnostics after Workspace::apply"
         );
         file = edited;
         ws = updated;
