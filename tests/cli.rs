@@ -400,6 +400,29 @@ fn next_in_a_folder_of_one_meeting_files_writes_the_next_file() {
     assert!(dir.path().join("maya/2026-12-01.1on1.md").exists());
 }
 
+/// A fence left open at the end of the file would make the new meeting code: `next` says so
+/// and writes nothing.
+#[test]
+fn next_refuses_to_append_inside_an_unclosed_code_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "## 2026-11-24\n### Agenda\n- Career plan #growth\n\n```\nlog\n";
+    fs::write(dir.path().join("open.1on1.md"), text).unwrap();
+    let o = run(
+        dir.path(),
+        &["next", "open.1on1.md", "--today", "2026-11-25"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("close that block first"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("open.1on1.md")).unwrap(),
+        text
+    );
+}
+
 #[test]
 fn next_refuses_files_it_cannot_edit_safely() {
     let dir = tempfile::tempdir().unwrap();

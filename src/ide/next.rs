@@ -33,6 +33,9 @@ pub enum NextError {
     TooLarge,
     /// The new one-meeting file would overwrite an existing one.
     Exists(PathBuf),
+    /// The new heading would not be a heading: the text before it leaves a code block or an
+    /// HTML block open.
+    Unclosed,
 }
 
 impl std::fmt::Display for NextError {
@@ -43,6 +46,11 @@ impl std::fmt::Display for NextError {
                 "the file is larger than maxFileBytes and is not analysed"
             ),
             NextError::Exists(p) => write!(f, "{} already exists", p.display()),
+            NextError::Unclosed => write!(
+                f,
+                "a code block or HTML block left open before the new meeting would swallow it; \
+                 close that block first"
+            ),
         }
     }
 }
@@ -114,30 +122,68 @@ pub fn next_meeting(ws: &Workspace, file: FileId) -> Result<NextMeeting, NextErr
 
     let skeleton = format!("## {date}{nl}{nl}{}", sections(3, &agenda, nl));
     let text = &f.text;
-    let edit = match f.parsed.meetings.first() {
-        Some(first) if is_newest_first(ws, file) => {
-            TextEdit::insert(file, first.range.start(), format!("{skeleton}{nl}"))
-        }
+    // Before the first meeting of a newest-first file (the text before a top-level heading
+    // closes every block), else appended.
+    let newest_first = f
+        .parsed
+        .meetings
+        .first()
+        .filter(|_| is_newest_first(ws, file));
+    let edit = match newest_first {
+        Some(first) => TextEdit::insert(file, first.range.start(), format!("{skeleton}{nl}")),
         _ => {
             // One blank line between the last line and the new heading. When the file ends
             // with a line break, insert before it (at the end of the last line): some
             // clients mishandle an insertion after the final break.
             let body = skeleton.strip_suffix(nl).unwrap_or(&skeleton);
-            match text.strip_suffix(nl) {
-                Some(before) => {
-                    let lead = if before.is_empty() || before.ends_with(nl) {
+            // The final line break, whichever it is (a file may mix them).
+            let final_break = if text.ends_with("\r\n") {
+                2
+            } else {
+                usize::from(text.ends_with(['\n', '\r']))
+            };
+            match final_break {
+                0 if text.is_empty() => TextEdit::insert(file, 0, skeleton.clone()),
+                0 => TextEdit::insert(file, text.len(), format!("{}{skeleton}", nl.repeat(2))),
+                n => {
+                    let before = &text[..text.len() - n];
+                    let lead = if before.is_empty() {
+                        String::new()
+                    } else if before.ends_with(['\n', '\r']) {
                         nl.to_string()
                     } else {
                         nl.repeat(2)
                     };
-                    let lead = if before.is_empty() { "" } else { lead.as_str() };
                     TextEdit::insert(file, before.len(), format!("{lead}{body}"))
                 }
-                None if text.is_empty() => TextEdit::insert(file, 0, skeleton.clone()),
-                None => TextEdit::insert(file, text.len(), format!("{}{skeleton}", nl.repeat(2))),
             }
         }
     };
+    // An appended heading must come out as a meeting: a fence or an HTML block left open
+    // before it would make it code. Parsed from the last level-1/2 heading, which closes
+    // every block before it (the whole text when there is none).
+    let from = f
+        .parsed
+        .headings
+        .iter()
+        .rev()
+        .find(|h| h.level <= 2 && h.line.start() <= edit.range.start())
+        .filter(|h| h.line.slice(text).trim_start().starts_with('#'))
+        .map_or(0, |h| h.line.start());
+    let appended = newest_first.is_none();
+    if let Some(after) = appended
+        .then(|| super::edit::apply_edits(text, std::slice::from_ref(&edit)))
+        .flatten()
+    {
+        let dated = |t: &str| {
+            let tail = t.get(from..).unwrap_or(t);
+            let parsed = crate::syntax::parse(tail, crate::model::name_date(&f.path));
+            parsed.meetings.iter().filter(|m| m.date == date).count()
+        };
+        if dated(&after) <= dated(text) {
+            return Err(NextError::Unclosed);
+        }
+    }
     edits.push(edit);
     Ok(NextMeeting {
         date,
