@@ -225,7 +225,7 @@ pub fn carried_items(
 }
 
 /// One carried-over agenda line for a loop's origin, and the edit adding an id to the origin
-/// when it has none.
+/// when it has none (or renaming one it shares with an earlier item).
 pub fn carry_line(
     ws: &Workspace,
     origin: ItemRef,
@@ -233,8 +233,20 @@ pub fn carry_line(
     ids: &mut Ids,
 ) -> (String, Option<TextEdit>) {
     let item = ws.item(origin);
+    // A reference to an id finds its first occurrence: a later item with the same id is
+    // given a new one, or the carried line would point at the wrong item.
+    let first_of_its_id = |name: &str| ws.series_of(origin.file).id_target(name) == Some(origin);
     let (id, edit) = match &item.id {
-        Some(id) => (id.name.clone(), None),
+        Some(id) if first_of_its_id(&id.name) => (id.name.clone(), None),
+        Some(duplicate) => {
+            let id = ids.fresh(ws.item_text(origin));
+            let edit = TextEdit {
+                file: origin.file,
+                range: duplicate.range,
+                new_text: format!("^{id}"),
+            };
+            (id, Some(edit))
+        }
         None => {
             let id = ids.fresh(ws.item_text(origin));
             let edit = TextEdit::insert(origin.file, item.first_line().end(), format!(" ^{id}"));
