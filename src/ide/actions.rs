@@ -222,7 +222,21 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
     match region {
         Some(r) => {
             let kept = r.slice(&f.text).trim_end();
-            TextEdit::insert(m.file, r.start() + kept.len(), format!("{nl}{body}"))
+            // Right after the last item (or the section's heading alone), the list goes on
+            // or starts; after anything else (a paragraph, an HTML block), a blank line first
+            // so that a list starts.
+            let after_item = f
+                .parsed
+                .agenda_items(m.meeting)
+                .last()
+                .is_some_and(|(_, it)| it.range.end() >= r.start() + kept.len());
+            let heading_only = kept.starts_with('#') && !kept.contains(['\n', '\r']);
+            let lead = if after_item || heading_only {
+                nl.to_string()
+            } else {
+                nl.repeat(2)
+            };
+            TextEdit::insert(m.file, r.start() + kept.len(), format!("{lead}{body}"))
         }
         None => {
             let level = if f.parsed.one_meeting { "##" } else { "###" };
