@@ -43,13 +43,14 @@ pub fn actions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Action> {
         }
         if let Target::Item(i) | Target::BlockId(i) = t {
             let item = ws.item(ItemRef { file, item: i });
-            if item.task == Some(crate::syntax::TaskState::Done) && item.done.is_none() {
+            let edit = (item.task == Some(crate::syntax::TaskState::Done))
+                .then(|| done_date_edit(ws, ItemRef { file, item: i }))
+                .flatten();
+            if let Some(edit) = edit {
                 out.push(Action {
                     title: "Add done date".into(),
                     kind: ActionKind::Refactor,
-                    edits: done_date_edit(ws, ItemRef { file, item: i })
-                        .into_iter()
-                        .collect(),
+                    edits: vec![edit],
                     new_file: None,
                     fixes: None,
                     preferred: false,
@@ -159,7 +160,15 @@ fn done_date_edit(ws: &Workspace, r: ItemRef) -> Option<TextEdit> {
     let today = ws.today;
     Some(match &item.id {
         Some(id) => TextEdit::insert(r.file, id.range.start(), format!("✅ {today} ")),
-        None => TextEdit::insert(r.file, item.first_line().end(), format!(" ✅ {today}")),
+        None => {
+            // The end of the first line is inside a code span when that line opens one and
+            // the next closes it: a date there would be code, so none is offered.
+            let line = item.first_line().slice(&ws.file(r.file).text);
+            if line.matches('`').count() % 2 == 1 {
+                return None;
+            }
+            TextEdit::insert(r.file, item.first_line().end(), format!(" ✅ {today}"))
+        }
     })
 }
 
