@@ -3,6 +3,7 @@
 #
 #   scripts/fuzz-smoke.sh                       # each target for 20 s; fails on the first finding
 #   scripts/fuzz-smoke.sh --seconds 600 --keep-going actions next
+#   scripts/fuzz-smoke.sh --seconds 10 --report  # CI: findings are printed, not fatal
 #
 # Installs cargo-fuzz when it is missing, builds the targets on stable Rust (no sanitizer),
 # copies the committed seeds (tests/data/fuzz/<target>/, except open-bug-* inputs, which fail
@@ -16,12 +17,14 @@ cd "$(dirname "$0")/.."
 
 seconds=20
 keep_going=0
+report=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --keep-going) keep_going=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --report) report=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -69,5 +72,10 @@ for t in "${targets[@]}"; do
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "findings in: ${failed[*]} (inputs in fuzz/artifacts/)" >&2
+  # --report (CI): a new finding is printed for triage into tests/data/fuzz/, where the
+  # regression test guards it; a build or harness failure still fails the run.
+  if [ "$report" = 1 ]; then
+    exit 0
+  fi
   exit 1
 fi
