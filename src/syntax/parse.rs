@@ -152,13 +152,15 @@ fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
 
 fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize) -> Item {
     let raw = range.slice(text);
-    let first_len = raw.find(['\r', '\n']).unwrap_or(raw.len());
+    // A nested item's range can start before its marker: at the line's indentation when
+    // that is deeper than its parent's content, or at the end of the line before when it is
+    // indented with a tab. Its first line is the first one with the marker.
+    let lead = raw.len() - raw.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let first_len = lead + raw[lead..].find(['\r', '\n']).unwrap_or(raw.len() - lead);
     let first = raw[..first_len].trim_end();
+    let lead = lead.min(first.len());
     let first_line_end = range.start() + first.len();
-    // Skip the blanks a nested item's range can start with (pulldown-cmark starts it at the
-    // line's indentation when that is deeper than its parent's content), then the marker
-    // (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
-    let lead = first.len() - first.trim_start_matches([' ', '\t']).len();
+    // Then the marker (`-`, `*`, `+`, `1.`, `1)`) and the blanks after it.
     let marked = &first[lead..];
     let marker_len = marked
         .find(|c: char| !c.is_ascii_digit())
