@@ -230,22 +230,18 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
     };
     match region {
         Some(r) => {
-            let kept = r.slice(&f.text).trim_end();
-            // Right after the last item (or the section's heading alone), the list goes on
-            // or starts; after anything else (a paragraph, an HTML block), a blank line first
-            // so that a list starts.
-            let after_item = f
-                .parsed
-                .agenda_items(m.meeting)
-                .last()
-                .is_some_and(|(_, it)| it.range.end() >= r.start() + kept.len());
-            let heading_only = kept.starts_with('#') && !kept.contains(['\n', '\r']);
-            let lead = if after_item || heading_only {
-                nl.to_string()
-            } else {
-                nl.repeat(2)
+            // Right after the last agenda item, so the list goes on; without items, right
+            // after the section's heading, so a list starts there. Either way nothing that
+            // follows in the section (a paragraph, an HTML block, a fence left open) takes
+            // the new line in.
+            let at = match f.parsed.agenda_items(m.meeting).last() {
+                Some((_, it)) => it.range.start() + it.range.slice(&f.text).trim_end().len(),
+                None => {
+                    let line = f.line_index.line_of(r.start());
+                    f.line_index.line_range(&f.text, line).end()
+                }
             };
-            TextEdit::insert(m.file, r.start() + kept.len(), format!("{lead}{body}"))
+            TextEdit::insert(m.file, at, format!("{nl}{body}"))
         }
         None => {
             let level = if f.parsed.one_meeting { "##" } else { "###" };
