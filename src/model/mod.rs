@@ -433,12 +433,7 @@ impl Workspace {
             s.question |= it.question;
         }
         let p = &file.parsed;
-        let range = p.item(r.item).range;
-        s.reference = p.references[p
-            .references
-            .partition_point(|x| x.range.start() < range.start())..]
-            .first()
-            .is_some_and(|x| x.range.start() < range.end());
+        s.reference = !p.subtree_refs(r.item).1.is_empty();
         for tag in p.subtree_tags(r.item) {
             let theme = theme_of(&tag.name);
             if theme == crate::config::STATUS {

@@ -181,13 +181,14 @@ fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) 
 
     // Everything checked. What the old stretch gave its series, to compare at the end.
     let items_after = file.items.partition_point(|it| it.range.start() < old_end);
-    let tag_span = span(&file.tags, |t| t.range.start(), start, old_end);
-    let ref_span = span(&file.references, |r| r.range.start(), start, old_end);
+    let stretch = TextRange::new(start, old_end);
+    let tag_span = starting_within(&file.tags, |t| t.range.start(), stretch);
+    let ref_span = starting_within(&file.references, |r| r.range.start(), stretch);
     let old_links = links(
         file,
         items_before..items_after,
-        tag_span.0..tag_span.1,
-        ref_span.0..ref_span.1,
+        tag_span.clone(),
+        ref_span.clone(),
     );
 
     // Splice the stretch in and move what follows it.
@@ -196,10 +197,10 @@ fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) 
             *r = TextRange::new(moved(r.start()), moved(r.end()));
         }
     };
-    let (h_lo, h_hi) = span(&file.headings, |h| h.line.start(), start, old_end);
-    let new_headings = headings.len();
-    file.headings.splice(h_lo..h_hi, headings);
-    for h in &mut file.headings[h_lo + new_headings..] {
+    let old_headings = starting_within(&file.headings, |h| h.line.start(), stretch);
+    let moved_from = old_headings.start + headings.len();
+    file.headings.splice(old_headings, headings);
+    for h in &mut file.headings[moved_from..] {
         shift(&mut h.line);
         shift(&mut h.text);
     }
@@ -223,14 +224,14 @@ fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) 
         it.parent = it.parent.map(moved_item);
     }
 
-    let mut tags_after = file.tags.split_off(tag_span.1);
-    file.tags.truncate(tag_span.0);
-    let mut refs_after = file.references.split_off(ref_span.1);
-    file.references.truncate(ref_span.0);
+    let mut tags_after = file.tags.split_off(tag_span.end);
+    file.tags.truncate(tag_span.start);
+    let mut refs_after = file.references.split_off(ref_span.end);
+    file.references.truncate(ref_span.start);
     let mut inline = file.problems.split_off(file.inline_problems);
-    let problem_span = span(&inline, problem_start, start, old_end);
-    let mut problems_after = inline.split_off(problem_span.1);
-    inline.truncate(problem_span.0);
+    let problem_span = starting_within(&inline, problem_start, stretch);
+    let mut problems_after = inline.split_off(problem_span.end);
+    inline.truncate(problem_span.start);
     // Problems before the inline ones are at boundary headings: they only move.
     for p in &mut file.problems[..file.inline_problems] {
         shift_problem(p, &shift);
@@ -274,8 +275,8 @@ fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) 
     for p in &mut problems_after {
         shift_problem(p, &shift);
     }
-    let new_tags = tag_span.0..file.tags.len();
-    let new_refs = ref_span.0..file.references.len();
+    let new_tags = tag_span.start..file.tags.len();
+    let new_refs = ref_span.start..file.references.len();
     file.tags.append(&mut tags_after);
     file.references.append(&mut refs_after);
     file.problems.append(&mut problems_after);
@@ -307,14 +308,6 @@ fn line_after(text: &str, offset: usize) -> Option<usize> {
     } else {
         at + 1
     })
-}
-
-/// The indices of the elements of `v` (in text order, by `key`) that start in `start..end`.
-fn span<T>(v: &[T], key: impl Fn(&T) -> usize, start: usize, end: usize) -> (usize, usize) {
-    (
-        v.partition_point(|x| key(x) < start),
-        v.partition_point(|x| key(x) < end),
-    )
 }
 
 fn problem_start(p: &SyntaxProblem) -> usize {

@@ -56,6 +56,15 @@ pub struct ParsedFile {
     pub inline_problems: usize,
 }
 
+/// The indices of the elements of `v` (in text order, by `start`) that start inside `range`.
+pub(crate) fn starting_within<T>(
+    v: &[T],
+    start: impl Fn(&T) -> usize,
+    range: TextRange,
+) -> std::ops::Range<usize> {
+    v.partition_point(|x| start(x) < range.start())..v.partition_point(|x| start(x) < range.end())
+}
+
 impl ParsedFile {
     /// Gives back what the lists over-allocated while growing: a workspace keeps thousands
     /// of trees for as long as it runs.
@@ -91,9 +100,14 @@ impl ParsedFile {
     /// The tags in an item and the items nested in it.
     pub fn subtree_tags(&self, idx: ItemIdx) -> &[Tag] {
         let r = self.items[idx as usize].range;
-        let lo = self.tags.partition_point(|t| t.range.start() < r.start());
-        let hi = self.tags.partition_point(|t| t.range.start() < r.end());
-        &self.tags[lo..hi]
+        &self.tags[starting_within(&self.tags, |t| t.range.start(), r)]
+    }
+
+    /// The references in an item and the items nested in it, and the index of the first.
+    pub fn subtree_refs(&self, idx: ItemIdx) -> (usize, &[Reference]) {
+        let r = self.items[idx as usize].range;
+        let within = starting_within(&self.references, |x| x.range.start(), r);
+        (within.start, &self.references[within])
     }
 
     /// The tags in an item's own text.
@@ -105,15 +119,8 @@ impl ParsedFile {
 
     /// The references in an item's own text, with their indices in [`Self::references`].
     pub fn item_refs(&self, idx: ItemIdx) -> impl Iterator<Item = (u32, &Reference)> {
-        let r = self.items[idx as usize].range;
-        let lo = self
-            .references
-            .partition_point(|x| x.range.start() < r.start());
-        let hi = self
-            .references
-            .partition_point(|x| x.range.start() < r.end());
-        self.references[lo..hi]
-            .iter()
+        let (lo, refs) = self.subtree_refs(idx);
+        refs.iter()
             .enumerate()
             .filter(move |(_, x)| x.item == Some(idx))
             .map(move |(k, x)| ((lo + k) as u32, x))

@@ -329,15 +329,6 @@ pub(super) fn fill_meeting(text: &str, file: &mut ParsedFile, mi: usize) {
     }
 }
 
-/// The indices of the elements of `v` (in text order) that start inside `range`.
-fn starting_within<T>(
-    v: &[T],
-    start: impl Fn(&T) -> usize,
-    range: TextRange,
-) -> std::ops::Range<usize> {
-    v.partition_point(|x| start(x) < range.start())..v.partition_point(|x| start(x) < range.end())
-}
-
 fn first_line(text: &str, from: usize) -> TextRange {
     let rest = &text[from..];
     let skipped = rest.len() - rest.trim_start().len();
