@@ -139,15 +139,13 @@ impl Framing {
     }
 }
 
+/// The body length a header announces (the transport's reading of each line).
 fn content_length(header: &[u8]) -> usize {
     String::from_utf8_lossy(header)
         .lines()
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
-        })
+        .filter_map(super::transport::content_length)
+        .filter_map(Result::ok)
+        .next_back()
         .unwrap_or(0)
 }
 

@@ -116,7 +116,7 @@ async fn read_frame<R: AsyncBufRead + Unpin>(input: &mut R) -> Frame {
 }
 
 /// The value of the last `Content-Length:` on a header line (the name in any case).
-fn content_length(line: &str) -> Option<Result<usize, String>> {
+pub(super) fn content_length(line: &str) -> Option<Result<usize, String>> {
     const NAME: &str = "content-length:";
     let at = line.to_ascii_lowercase().rfind(NAME)?;
     let value = line[at + NAME.len()..].trim();
