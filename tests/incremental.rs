@@ -2,10 +2,11 @@
 //! of the new text gives: the tree, the line index, the series key, field for field.
 
 use oneonone_ls::config::Config;
-use oneonone_ls::ide::workspace_diagnostics;
+use oneonone_ls::ide::diagnostics::live::LiveDiagnostics;
+use oneonone_ls::ide::{workspace_diagnostics, Diagnostic};
 use oneonone_ls::model::{FileChange, FileId, SourceFile, Workspace};
 use oneonone_ls::syntax::Reparse;
-use oneonone_ls::text::TextRange;
+use oneonone_ls::text::{ColumnUnit, TextRange};
 use proptest::prelude::*;
 
 /// Pieces of notes, structural ones included, so that random edits make and break
@@ -135,10 +136,11 @@ fn same(a: &SourceFile, b: &SourceFile, context: &str) {
 /// Applies `edits` to a workspace of one running doc, one change each, checking the series
 /// and the diagnostics against a workspace built afresh from the same text.
 fn check_workspace(start: String, edits: &[Edit]) {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
     let name = "priya.1on1.md";
     let file = SourceFile::new(name.into(), start, u64::MAX);
-    let mut ws = Workspace::new(Config::default(), today, vec![file]);
+    let mut ws = Workspace::new(Config::default(), today(), vec![file]);
+    let mut live = LiveDiagnostics::new();
+    live.update(&ws);
     for e in edits {
         let text = &ws.file(FileId(0)).text;
         let at = (text.len() as f64 * e.at) as usize;
@@ -147,11 +149,12 @@ fn check_workspace(start: String, edits: &[Edit]) {
             edits: vec![(TextRange::new(at, at + e.removed), text_of(&e.inserted))],
             version: None,
         };
+        let before = ws.clone();
         ws = ws.apply(vec![change]).0;
         let file = ws.file(FileId(0));
         let fresh = Workspace::new(
             Config::default(),
-            today,
+            today(),
             vec![SourceFile::new(name.into(), file.text.clone(), u64::MAX)],
         );
         assert_eq!(
@@ -160,7 +163,123 @@ fn check_workspace(start: String, edits: &[Edit]) {
             "after {e:?}"
         );
         assert_eq!(workspace_diagnostics(&ws), workspace_diagnostics(&fresh));
+        check_live(&mut live, &before, &ws, &format!("after {e:?}"));
     }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
+}
+
+/// Brings `live` up to date with `after` and checks every file's findings against those of
+/// the whole workspace, and the change it reports against the findings `before`. Returns
+/// how many files were brought up to date from a stretch.
+fn check_live(
+    live: &mut LiveDiagnostics,
+    before: &Workspace,
+    after: &Workspace,
+    context: &str,
+) -> usize {
+    let old: Vec<(FileId, Vec<Diagnostic>, u64)> = before
+        .files()
+        .filter_map(|(f, _)| live.file(f).map(|d| (f, d.list.clone(), d.stamp)))
+        .collect();
+    live.update(after);
+    let all = workspace_diagnostics(after);
+    let mut stretches = 0;
+    for (f, file) in after.files() {
+        let mut want: Vec<&Diagnostic> = all.iter().filter(|d| d.file == f).collect();
+        want.sort_by_key(|d| {
+            (
+                d.range.start(),
+                d.range.end(),
+                d.rule,
+                d.message.clone(),
+                d.severity,
+            )
+        });
+        let got = live.file(f).expect("every file has a list");
+        let got_refs: Vec<&Diagnostic> = got.list.iter().collect();
+        assert_eq!(got_refs, want, "findings {context}\n{:?}", file.text);
+        let Some(change) = got.change else { continue };
+        let Some((_, old_list, stamp)) = old.iter().find(|(g, ..)| *g == f) else {
+            continue;
+        };
+        if change.from != *stamp {
+            continue;
+        }
+        stretches += 1;
+        let (new, old_file) = (&got.list, before.file(f));
+        assert_eq!(
+            new[..change.kept],
+            old_list[..change.kept],
+            "kept {context}"
+        );
+        for (n, o) in new[new.len() - change.moved..]
+            .iter()
+            .zip(&old_list[old_list.len() - change.moved..])
+        {
+            let at = |file: &SourceFile, offset: usize| {
+                file.line_index
+                    .line_col(&file.text, offset, ColumnUnit::Utf16)
+            };
+            for (new_offset, old_offset) in [
+                (n.range.start(), o.range.start()),
+                (n.range.end(), o.range.end()),
+            ] {
+                assert_eq!(
+                    new_offset as i64,
+                    old_offset as i64 + change.bytes,
+                    "moved {context}"
+                );
+                let (a, b) = (at(file, new_offset), at(old_file, old_offset));
+                assert_eq!(
+                    (a.line as i64, a.col),
+                    (b.line as i64 + change.lines, b.col),
+                    "moved {context}"
+                );
+            }
+            assert_eq!(
+                (&n.message, n.rule),
+                (&o.message, o.rule),
+                "moved {context}"
+            );
+        }
+    }
+    stretches
+}
+
+/// A series of two files (`with:` in the front matter) and edits to either, sometimes two
+/// at once: the findings of each file stay those of the whole workspace.
+fn check_two_files(first: String, second: String, edits: &[(bool, Edit, Option<Edit>)]) -> usize {
+    let names = ["a.1on1.md", "b.1on1.md"];
+    let files = [first, second]
+        .into_iter()
+        .zip(names)
+        .map(|(text, name)| SourceFile::new(name.into(), text, u64::MAX))
+        .collect();
+    let mut ws = Workspace::new(Config::default(), today(), files);
+    let mut live = LiveDiagnostics::new();
+    live.update(&ws);
+    let mut stretches = 0;
+    for (which, e, also) in edits {
+        let id = FileId(u32::from(*which));
+        let text = &ws.file(id).text;
+        let mut batch = Vec::new();
+        for e in std::iter::once(e).chain(also) {
+            let at = (text.len() as f64 * e.at) as usize;
+            batch.push((TextRange::new(at, at + e.removed), text_of(&e.inserted)));
+        }
+        let change = FileChange::Edit {
+            path: names[usize::from(*which)].into(),
+            edits: batch,
+            version: None,
+        };
+        let before = ws.clone();
+        ws = ws.apply(vec![change]).0;
+        stretches += check_live(&mut live, &before, &ws, &format!("after {e:?} {also:?}"));
+    }
+    stretches
 }
 
 proptest! {
@@ -180,6 +299,15 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..8),
     ) {
         check_workspace(doc(&meetings), &edits);
+    }
+
+    #[test]
+    fn findings_brought_up_to_date_in_a_series_of_two_files_are_its_findings(
+        first in prop::collection::vec(prop::collection::vec(0..PIECES.len(), 0..12), 1..5),
+        second in prop::collection::vec(prop::collection::vec(0..PIECES.len(), 0..12), 1..5),
+        edits in prop::collection::vec((any::<bool>(), edit(), prop::option::of(edit())), 1..8),
+    ) {
+        check_two_files(doc(&first), doc(&second), &edits);
     }
 
     #[test]
@@ -212,7 +340,10 @@ fn typing_inside_a_meeting_parses_only_that_meeting() {
         ("[[#^a-1]]", true),
     ] {
         let how = file.apply_edit(TextRange::empty(at), key, u64::MAX);
-        assert_eq!(how, Reparse::Stretch { links }, "{key:?}");
+        assert!(
+            matches!(how, Reparse::Stretch { links: l, .. } if l == links),
+            "{key:?}: {how:?}"
+        );
         at += key.len();
         let fresh = SourceFile::new("priya.1on1.md".into(), file.text.clone(), u64::MAX);
         assert_eq!(file, fresh);
@@ -220,4 +351,43 @@ fn typing_inside_a_meeting_parses_only_that_meeting() {
     // A new meeting heading is a structural change: the whole file is parsed.
     let heading = file.apply_edit(TextRange::empty(at), "\n## 2026-06-11\n", u64::MAX);
     assert_eq!(heading, Reparse::Whole);
+}
+
+/// Typing in a meeting of a long running doc brings its findings up to date from that
+/// meeting (the property tests above would pass if every keystroke derived them again).
+#[test]
+fn typing_brings_the_findings_up_to_date_from_the_edited_meeting() {
+    // Distinct dates and ids: duplicate meetings and ids take the long way.
+    let mut start = String::from("# 1:1 with Priya\n\n");
+    for i in 0..30 {
+        let date = today() - chrono::Days::new(7 * (30 - i));
+        start.push_str(&format!(
+            "## {date}\n\n### Agenda\n- Fixed the build\n- What is next? #feedback\n\n\
+             ### Actions\n- [ ] Draft the RFC 📅 {date} ^a-{i}\n- [ ] Review [[#^a-{i}]]\n\n"
+        ));
+    }
+    let name = "priya.1on1.md";
+    let mut ws = Workspace::new(
+        Config::default(),
+        today(),
+        vec![SourceFile::new(name.into(), start.clone(), u64::MAX)],
+    );
+    let mut live = LiveDiagnostics::new();
+    live.update(&ws);
+    let mut at = start.find("## 2026-07-").expect("a meeting");
+    at += start[at..].find("Fixed").expect("an item");
+    for key in ["x", " ", "\n", "y", "?"] {
+        let before = ws.clone();
+        let change = FileChange::Edit {
+            path: name.into(),
+            edits: vec![(TextRange::empty(at), key.to_string())],
+            version: None,
+        };
+        ws = ws.apply(vec![change]).0;
+        at += key.len();
+        assert_eq!(check_live(&mut live, &before, &ws, key), 1, "{key:?}");
+        let list = live.file(FileId(0)).expect("findings");
+        let change = list.change.expect("brought up to date");
+        assert!(change.kept > 0 && change.moved > 0, "{key:?}: {change:?}");
+    }
 }

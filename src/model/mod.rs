@@ -2,6 +2,7 @@
 //! references, and loops with their states. Pure data and pure functions: nothing here knows
 //! about LSP or the terminal.
 
+mod delta;
 pub mod loops;
 pub mod series;
 pub mod status;
@@ -16,6 +17,7 @@ use crate::config::Config;
 use crate::syntax::{self, ItemIdx, MeetingIdx, ParsedFile, Reparse};
 use crate::text::{LineIndex, TextRange};
 
+pub use delta::{FileDelta, StretchEdit};
 pub use loops::{Loop, LoopId, LoopState};
 pub use series::{Series, SeriesId, SeriesKey};
 
@@ -161,6 +163,11 @@ pub struct Workspace {
     /// Series in key order; a [`SeriesId`] is an index here.
     series: Vec<Arc<Series>>,
     file_series: Vec<Option<SeriesId>>,
+    /// This state's number, unique among all states (see [`Self::generation`]).
+    generation: u64,
+    /// The state this one was made from by [`Self::apply`], and the files that apply
+    /// changed: `Some` for those edited only in a stretch with their links unchanged.
+    derived: Option<(u64, HashMap<FileId, Option<StretchEdit>>)>,
 }
 
 /// A change to the files of a workspace.
@@ -201,7 +208,28 @@ impl Workspace {
             by_path: HashMap::new(),
             series: Vec::new(),
             file_series: Vec::new(),
+            generation: delta::next_generation(),
+            derived: None,
         }
+    }
+
+    /// A number telling this state of the workspace from every other one.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// How `file` differs from the state `generation`, when this state was made from that
+    /// one by one [`Self::apply`]; `None` when it was not.
+    pub fn delta_from(&self, generation: u64, file: FileId) -> Option<FileDelta> {
+        let (from, files) = self.derived.as_ref()?;
+        if *from != generation {
+            return None;
+        }
+        Some(match files.get(&file) {
+            None => FileDelta::Same,
+            Some(Some(stretch)) => FileDelta::Stretch(*stretch),
+            Some(None) => FileDelta::Other,
+        })
     }
 
     /// The same files under another configuration or another today: every series is
@@ -225,6 +253,7 @@ impl Workspace {
     /// changed in place.
     pub fn apply(mut self, changes: Vec<FileChange>) -> (Workspace, Vec<FileId>) {
         let mut changed: HashSet<FileId> = HashSet::new();
+        let mut deltas: HashMap<FileId, Option<StretchEdit>> = HashMap::new();
         // Changed files whose series must be derived again (an edit inside one meeting that
         // leaves its items, ids, references, tags, tasks and dates as they were does not).
         let mut relinked: HashSet<FileId> = HashSet::new();
@@ -249,6 +278,7 @@ impl Workspace {
                         .is_some_and(|old| old.series_key == file.series_key);
                     *slot = Some(Arc::from(file));
                     changed.insert(id);
+                    deltas.insert(id, None);
                     relinked.insert(id);
                 }
                 FileChange::Edit {
@@ -265,18 +295,42 @@ impl Workspace {
                     };
                     let mut file = Arc::try_unwrap(shared).unwrap_or_else(|a| (*a).clone());
                     let key = file.series_key.clone();
-                    let mut links = false;
+                    // `Some(Some(_))` while every edit so far only changed a stretch.
+                    let mut stretch: Option<Option<StretchEdit>> = deltas.get(&id).copied();
                     for (range, text) in &edits {
-                        links |= match file.apply_edit(*range, text, max_bytes) {
-                            Reparse::Whole => true,
-                            Reparse::Stretch { links } => links,
-                        };
+                        let range = crate::text::clamp_range(&file.text, *range);
+                        let lines = file.line_index.line_count() as i64;
+                        let how = file.apply_edit(range, text, max_bytes);
+                        let lines = file.line_index.line_count() as i64 - lines;
+                        stretch = Some(match (stretch, how) {
+                            (
+                                None,
+                                Reparse::Stretch {
+                                    links: false,
+                                    window,
+                                },
+                            ) => Some(StretchEdit {
+                                window,
+                                bytes: text.len() as i64 - range.len() as i64,
+                                lines,
+                            }),
+                            (
+                                Some(Some(s)),
+                                Reparse::Stretch {
+                                    links: false,
+                                    window,
+                                },
+                            ) => Some(s.then(range, text.len(), window, lines)),
+                            _ => None,
+                        });
                     }
+                    let stretch = stretch.flatten();
                     file.version = version;
                     same_groups &= file.series_key == key;
                     *slot = Some(Arc::new(file));
                     changed.insert(id);
-                    if links {
+                    deltas.insert(id, stretch);
+                    if stretch.is_none() {
                         relinked.insert(id);
                     }
                 }
@@ -284,6 +338,7 @@ impl Workspace {
                     if let Some(id) = self.by_path.remove(&path) {
                         self.files[id.0 as usize] = None;
                         changed.insert(id);
+                        deltas.insert(id, None);
                         relinked.insert(id);
                         same_groups = false;
                     }
@@ -297,6 +352,8 @@ impl Workspace {
         } else {
             self.regroup(old, &changed)
         };
+        let parent = std::mem::replace(&mut self.generation, delta::next_generation());
+        self.derived = Some((parent, deltas));
         (self, touched)
     }
 
@@ -397,6 +454,12 @@ impl Workspace {
 
     pub fn series(&self) -> impl Iterator<Item = &Series> {
         self.series.iter().map(|s| &**s)
+    }
+
+    /// The series as shared: a series that an [`Self::apply`] did not derive again is the
+    /// same allocation before and after it.
+    pub fn shared_series(&self) -> &[Arc<Series>] {
+        &self.series
     }
 
     pub fn series_of(&self, file: FileId) -> &Series {

@@ -21,7 +21,10 @@ pub enum Reparse {
     Whole,
     /// Only the stretch was parsed again. `links` tells whether anything a series is derived
     /// from changed in it: items and their nesting, ids, references, tags, tasks, dates.
-    Stretch { links: bool },
+    /// `window` is the stretch in the new text: it starts at a line start, and it ends at
+    /// the start of the next level-1 or level-2 heading's line, or at the end of the text;
+    /// the text before it is as it was and the text after it only moved.
+    Stretch { links: bool, window: TextRange },
 }
 
 /// Brings `file`, the tree of the old text, up to date with `text`: the old text with the
@@ -32,7 +35,7 @@ pub enum Reparse {
 /// text.
 pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> Reparse {
     match stretch(file, text, edit, inserted) {
-        Some(links) => Reparse::Stretch { links },
+        Some((links, window)) => Reparse::Stretch { links, window },
         None => Reparse::Whole,
     }
 }
@@ -78,8 +81,14 @@ fn links(
     items.chain(tags).chain(refs).collect()
 }
 
-/// The work of [`reparse`]: `None` for a whole parse, else whether the links changed.
-fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) -> Option<bool> {
+/// The work of [`reparse`]: `None` for a whole parse, else whether the links changed and
+/// the stretch in the new text.
+fn stretch(
+    file: &mut ParsedFile,
+    text: &str,
+    edit: TextRange,
+    inserted: usize,
+) -> Option<(bool, TextRange)> {
     // The byte order mark and the front matter are never edited in place.
     if edit.start() < file.body_start {
         return None;
@@ -286,7 +295,7 @@ fn stretch(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usize) 
         new_tags,
         new_refs,
     );
-    Some(new_links != old_links)
+    Some((new_links != old_links, TextRange::new(start, new_end)))
 }
 
 /// A level-1 or level-2 heading: it ends a meeting.

@@ -1,10 +1,16 @@
 //! Every rule of the spec, as plain findings in byte ranges.
 
+pub mod live;
+
+use std::ops::Range;
+
 use chrono::NaiveDate;
 
 use crate::config::{Rule, Scope, Severity, GROWTH};
 use crate::model::series::Broken;
-use crate::model::{theme_of, FileId, ItemRef, Loop, LoopState, MeetingRef, Series, Workspace};
+use crate::model::{
+    theme_of, FileId, ItemRef, Loop, LoopId, LoopState, MeetingRef, Series, Workspace,
+};
 use crate::syntax::SyntaxProblem;
 use crate::text::TextRange;
 
@@ -37,9 +43,57 @@ pub fn workspace_diagnostics(ws: &Workspace) -> Vec<Diagnostic> {
 /// The findings in the files of one series (a change to one file of a series can change
 /// the findings of all of them).
 pub fn series_diagnostics(ws: &Workspace, series: &Series) -> Vec<Diagnostic> {
+    run(ws, series, None).out
+}
+
+/// The rules that fired, as a set: whether a rule that depends only on the links of a
+/// series (see [`live`]) has findings in it cannot change while the links stay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Fired(u32);
+
+const _: () = assert!(Rule::ALL.len() <= 32);
+
+impl Fired {
+    fn of(findings: &[Diagnostic]) -> Fired {
+        Fired(findings.iter().fold(0, |set, d| set | 1 << d.rule as u32))
+    }
+
+    pub(crate) fn contains(self, rule: Rule) -> bool {
+        self.0 & 1 << rule as u32 != 0
+    }
+}
+
+/// What a run of the rules over a whole series gives besides its findings, for [`live`]:
+/// which rules fired, and the loops the newest meeting leaves uncarried.
+pub(crate) struct Run {
+    pub(crate) out: Vec<Diagnostic>,
+    pub(crate) fired: Fired,
+    pub(crate) uncarried: Vec<LoopId>,
+}
+
+/// The window of a run over one stretch of one file (see [`live`]).
+pub(crate) struct Window<'a> {
+    pub(crate) file: FileId,
+    pub(crate) range: TextRange,
+    /// What the run over the whole series, before the stretch changed, gave.
+    pub(crate) before: &'a Run,
+}
+
+/// Runs the rules over `series`, or, given a window, only for the findings that start inside
+/// it: a stretch of one file that changed while the links of the series stayed as they were.
+pub(crate) fn run(ws: &Workspace, series: &Series, window: Option<Window>) -> Run {
     let mut sink = Sink {
         ws,
         out: Vec::new(),
+        window: window.as_ref().map(|w| (w.file, w.range)),
+        uncarried: Vec::new(),
+    };
+    // In a window, a rule that depends only on the links and found nothing before still
+    // finds nothing, and those that go by element look only at the window's elements.
+    let before = |rule: Rule| {
+        window
+            .as_ref()
+            .is_none_or(|w| w.before.fired.contains(rule))
     };
     for &file in &series.files {
         syntax_rules(&mut sink, file);
@@ -50,37 +104,90 @@ pub fn series_diagnostics(ws: &Workspace, series: &Series) -> Vec<Diagnostic> {
         (false, None) => Vec::new(),
     };
     for m in linted {
+        if !sink.wants(m.file, ws.meeting(m).heading) {
+            continue;
+        }
         agenda_rules(&mut sink, m);
         career_drift(&mut sink, series, m);
-        uncarried_loops(&mut sink, series, m);
+        match &window {
+            None => {
+                let loops = ws.uncarried_loops(series, Some(m));
+                sink.uncarried = loops.iter().map(|l| l.id).collect();
+                uncarried_loops(&mut sink, m, &loops);
+            }
+            Some(w) => {
+                let loops: Vec<&Loop> = w
+                    .before
+                    .uncarried
+                    .iter()
+                    .map(|&l| series.loop_(l))
+                    .collect();
+                sink.uncarried = w.before.uncarried.clone();
+                uncarried_loops(&mut sink, m, &loops);
+            }
+        }
     }
-    for l in &series.loops {
-        stale_loop(&mut sink, l);
-    }
+    stale_loops(&mut sink, series);
     overdue_actions(&mut sink, series);
-    cadence_gaps(&mut sink, series);
-    for &file in &series.files {
-        meeting_order(&mut sink, file);
+    if before(Rule::CadenceGap) {
+        cadence_gaps(&mut sink, series);
     }
-    duplicate_meetings(&mut sink, series);
+    if before(Rule::MeetingOrder) {
+        for &file in &series.files {
+            meeting_order(&mut sink, file);
+        }
+    }
+    if before(Rule::DuplicateMeeting) {
+        duplicate_meetings(&mut sink, series);
+    }
     unknown_themes(&mut sink, series);
-    duplicate_ids(&mut sink, series);
+    if before(Rule::DuplicateId) {
+        duplicate_ids(&mut sink, series);
+    }
     broken_references(&mut sink, series);
     debug_assert!(sink.out.iter().all(|d| d.rule.scope() == Scope::All
         || ws.config.lint_history
         || series
             .newest()
             .is_some_and(|n| ws.meeting(n).heading == d.range)));
-    sink.out
+    Run {
+        fired: Fired::of(&sink.out),
+        out: sink.out,
+        uncarried: sink.uncarried,
+    }
 }
 
 struct Sink<'a> {
     ws: &'a Workspace,
     out: Vec<Diagnostic>,
+    /// When set, only the findings that start inside this stretch of this file are wanted.
+    window: Option<(FileId, TextRange)>,
+    /// The loops the newest meeting leaves uncarried, oldest first.
+    uncarried: Vec<LoopId>,
 }
 
 impl Sink<'_> {
+    fn wants(&self, file: FileId, range: TextRange) -> bool {
+        match self.window {
+            None => true,
+            Some((f, w)) => f == file && w.start() <= range.start() && range.start() < w.end(),
+        }
+    }
+
+    /// The indices of the elements of `v` (by `start`, in text order) of `file` to look at:
+    /// all of them, or those that start inside the window.
+    fn span<T>(&self, file: FileId, v: &[T], start: impl Fn(&T) -> usize) -> Range<usize> {
+        match self.window {
+            None => 0..v.len(),
+            Some((f, w)) if f == file => crate::syntax::starting_within(v, start, w),
+            Some(_) => 0..0,
+        }
+    }
+
     fn push(&mut self, file: FileId, range: TextRange, rule: Rule, message: String) {
+        if !self.wants(file, range) {
+            return;
+        }
         if let Some(severity) = self.ws.config.severity(rule) {
             self.out.push(Diagnostic {
                 file,
@@ -220,11 +327,11 @@ fn career_drift(sink: &mut Sink, series: &Series, m: MeetingRef) {
     );
 }
 
-fn uncarried_loops(sink: &mut Sink, series: &Series, m: MeetingRef) {
+/// `loops`: the open loops the meeting leaves uncarried, newest first.
+fn uncarried_loops(sink: &mut Sink, m: MeetingRef, loops: &[&Loop]) {
     let ws = sink.ws;
     // Oldest first: they have waited longest.
-    let mut uncarried = ws.uncarried_loops(series, Some(m));
-    uncarried.reverse();
+    let uncarried: Vec<&Loop> = loops.iter().rev().copied().collect();
     if uncarried.is_empty() {
         return;
     }
@@ -259,6 +366,27 @@ fn uncarried_loops(sink: &mut Sink, series: &Series, m: MeetingRef) {
     );
 }
 
+fn stale_loops(sink: &mut Sink, series: &Series) {
+    let Some((file, _)) = sink.window else {
+        for l in &series.loops {
+            stale_loop(sink, l);
+        }
+        return;
+    };
+    // The loops whose origin is in the window.
+    for i in sink.span(file, &sink.ws.file(file).parsed.items, |it| {
+        it.range.start()
+    }) {
+        let r = ItemRef {
+            file,
+            item: i as u32,
+        };
+        if let Some(l) = series.loop_of(r).filter(|l| l.origin == r) {
+            stale_loop(sink, l);
+        }
+    }
+}
+
 fn stale_loop(sink: &mut Sink, l: &Loop) {
     if l.state != LoopState::Stale {
         return;
@@ -282,7 +410,9 @@ fn stale_loop(sink: &mut Sink, l: &Loop) {
 fn overdue_actions(sink: &mut Sink, series: &Series) {
     let ws = sink.ws;
     for &file in &series.files {
-        for (i, item) in ws.file(file).parsed.items.iter().enumerate() {
+        let items = &ws.file(file).parsed.items;
+        for i in sink.span(file, items, |it| it.range.start()) {
+            let item = &items[i];
             let r = ItemRef {
                 file,
                 item: i as u32,
@@ -404,7 +534,8 @@ fn unknown_themes(sink: &mut Sink, series: &Series) {
     let ws = sink.ws;
     let themes = ws.config.all_themes();
     for &file in &series.files {
-        for tag in &ws.file(file).parsed.tags {
+        let tags = &ws.file(file).parsed.tags;
+        for tag in &tags[sink.span(file, tags, |t| t.range.start())] {
             let name = theme_of(&tag.name);
             if ws.config.is_theme(name) {
                 continue;
@@ -450,11 +581,22 @@ fn duplicate_ids(sink: &mut Sink, series: &Series) {
 
 fn broken_references(sink: &mut Sink, series: &Series) {
     let ws = sink.ws;
-    let mut broken: Vec<(FileId, u32, &Broken)> = series
-        .targets
-        .iter()
-        .filter_map(|((f, i), t)| t.as_ref().err().map(|b| (*f, *i, b)))
-        .collect();
+    let mut broken: Vec<(FileId, u32, &Broken)> = match sink.window {
+        None => series
+            .targets
+            .iter()
+            .filter_map(|((f, i), t)| t.as_ref().err().map(|b| (*f, *i, b)))
+            .collect(),
+        Some((file, _)) => {
+            let refs = &ws.file(file).parsed.references;
+            sink.span(file, refs, |r| r.range.start())
+                .filter_map(|i| {
+                    let target = series.targets.get(&(file, i as u32))?;
+                    target.as_ref().err().map(|b| (file, i as u32, b))
+                })
+                .collect()
+        }
+    };
     broken.sort_by_key(|(f, i, _)| (*f, *i));
     for (file, i, why) in broken {
         let r = &ws.file(file).parsed.references[i as usize];
