@@ -7,6 +7,7 @@ mod capabilities;
 pub mod convert;
 mod notifications;
 mod output;
+mod publish;
 mod requests;
 mod state;
 mod transport;
@@ -20,9 +21,6 @@ use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 
 use capabilities::ClientCaps;
 use state::State;
-
-/// Diagnostics as published, and their JSON (an array).
-type Published = (Vec<Diagnostic>, Arc<Vec<u8>>);
 
 /// The server. Cheap to clone: every clone shares one state.
 #[derive(Clone)]
@@ -40,8 +38,8 @@ struct Inner {
     caps: OnceLock<ClientCaps>,
     /// Our own frames (diagnostics) to the output, when serving through [`serve`].
     frames: OnceLock<tokio::sync::mpsc::UnboundedSender<output::Chunk>>,
-    /// The diagnostics last published for each open document, and their JSON.
-    last_published: Mutex<std::collections::HashMap<Uri, Published>>,
+    /// The findings, and what was published of them.
+    publisher: Mutex<publish::Publisher>,
 }
 
 impl Server {
@@ -54,7 +52,7 @@ impl Server {
                 publish: Notify::new(),
                 caps: OnceLock::new(),
                 frames: OnceLock::new(),
-                last_published: Mutex::new(std::collections::HashMap::new()),
+                publisher: Mutex::new(publish::Publisher::default()),
             }),
         }
     }

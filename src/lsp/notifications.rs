@@ -15,8 +15,7 @@ use super::convert;
 use super::state::{analyse, lock, Document, Pending};
 use super::Server;
 use crate::files;
-use crate::ide::series_diagnostics;
-use crate::model::{SeriesKey, Workspace};
+use crate::model::Workspace;
 use crate::text::TextRange;
 
 impl Server {
@@ -402,23 +401,12 @@ impl Server {
             let frames = self.inner.frames.get().cloned();
             let batch = tokio::task::spawn_blocking(move || {
                 let batch = this.diagnostics_to_publish();
-                // Serialised here, off the message loop, when we write our own frames.
+                // Written here, off the message loop, when we write our own frames.
                 match &frames {
                     Some(out) => {
-                        let mut last = lock(&this.inner.last_published);
-                        for (uri, diagnostics, version) in batch {
-                            let json = match last.get(&uri) {
-                                Some((same, json)) if *same == diagnostics => json.clone(),
-                                _ => Arc::new(serde_json::to_vec(&diagnostics).unwrap_or_default()),
-                            };
+                        for (uri, json, version) in batch {
                             let frame =
                                 super::output::publish_diagnostics_frame(&uri, &json, version);
-                            // Kept for open documents only: they are the ones typed in.
-                            if version.is_some() {
-                                last.insert(uri, (diagnostics, json));
-                            } else {
-                                last.remove(&uri);
-                            }
                             let _ = out.send(super::output::Chunk::Frame(frame));
                         }
                         Vec::new()
@@ -431,7 +419,9 @@ impl Server {
                 eprintln!("oneonone-ls: computing diagnostics panicked");
                 continue;
             };
-            for (uri, diagnostics, version) in batch {
+            for (uri, json, version) in batch {
+                let diagnostics: Vec<Diagnostic> =
+                    serde_json::from_slice(&json).unwrap_or_default();
                 self.client()
                     .publish_diagnostics(uri, diagnostics, version)
                     .await;
@@ -439,8 +429,10 @@ impl Server {
         }
     }
 
-    /// The diagnostics of every file whose findings changed, for its current version only.
-    fn diagnostics_to_publish(&self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    /// The diagnostics (a JSON array) of every file whose findings changed, for its current
+    /// version only. A file that is not open, or open at the version last published, is
+    /// not sent again while its findings are the ones last sent.
+    fn diagnostics_to_publish(&self) -> Vec<(Uri, Arc<Vec<u8>>, Option<i32>)> {
         let ws = analyse(&self.inner.state, &self.inner.serial);
         let (paths, unit, open_versions) = {
             let mut st = lock(&self.inner.state);
@@ -452,7 +444,9 @@ impl Server {
                 .collect();
             (paths, st.unit, versions)
         };
-        let mut by_series: HashMap<SeriesKey, Vec<crate::ide::Diagnostic>> = HashMap::new();
+        let mut publisher = lock(&self.inner.publisher);
+        let publisher = &mut *publisher;
+        publisher.live.update(&ws);
         let mut out = Vec::new();
         let mut cleared = Vec::new();
         let mut published = Vec::new();
@@ -462,34 +456,46 @@ impl Server {
                 continue;
             };
             let file = ws.file(id);
-            if let Some(&current) = open_versions.get(&path) {
-                if file.version != Some(current) {
-                    continue; // a newer change is on its way and will publish
-                }
+            let open = open_versions.get(&path).copied();
+            if open.is_some_and(|current| file.version != Some(current)) {
+                continue; // a newer change is on its way and will publish
             }
-            let series = ws.series_of(id);
-            let all = by_series
-                .entry(series.key.clone())
-                .or_insert_with(|| series_diagnostics(&ws, series));
-            let diags: Vec<Diagnostic> = all
-                .iter()
-                .filter(|d| d.file == id)
-                .map(|d| convert::diagnostic(file, d, unit))
-                .collect();
-            published.push((path.clone(), !diags.is_empty()));
-            out.push((path, diags, file.version));
+            let Some(found) = publisher.live.file(id).cloned() else {
+                continue;
+            };
+            let sent = (found.stamp, open);
+            if publisher.sent.get(&path) == Some(&sent) {
+                continue;
+            }
+            let json = if open.is_some() {
+                let previous = publisher.rendered.remove(&path);
+                let rendered = super::publish::render(file, &found, unit, previous);
+                let json = rendered.json.clone();
+                publisher.rendered.insert(path.clone(), rendered);
+                json
+            } else {
+                // Kept for open documents only: they are the ones typed in.
+                publisher.rendered.remove(&path);
+                super::publish::render(file, &found, unit, None).json
+            };
+            publisher.sent.insert(path.clone(), sent);
+            published.push((path.clone(), !found.list.is_empty()));
+            out.push((path, json, file.version));
         }
         let mut st = lock(&self.inner.state);
         let mut batch = Vec::new();
-        for (path, diags, version) in out {
+        for (path, json, version) in out {
             if let Some(uri) = st.uri_of(&path) {
-                batch.push((open_versions.contains_key(&path), uri, diags, version));
+                batch.push((open_versions.contains_key(&path), uri, json, version));
             }
         }
+        let empty = Arc::new(b"[]".to_vec());
         for path in cleared {
+            publisher.sent.remove(&path);
+            publisher.rendered.remove(&path);
             if st.published.remove(&path) {
                 if let Some(uri) = st.uri_of(&path) {
-                    batch.push((false, uri, Vec::new(), None));
+                    batch.push((false, uri, empty.clone(), None));
                 }
             }
         }
@@ -503,7 +509,7 @@ impl Server {
         batch.sort_by_key(|(open, ..)| !*open);
         batch
             .into_iter()
-            .map(|(_, uri, d, v)| (uri, d, v))
+            .map(|(_, uri, json, v)| (uri, json, v))
             .collect()
     }
 }
