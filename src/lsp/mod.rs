@@ -149,6 +149,7 @@ where
 /// Runs the server on stdin and stdout until `exit`; returns the process exit code (0 when
 /// `shutdown` came first, else 1).
 pub fn run_stdio() -> i32 {
+    widen_stdout_pipe();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -165,6 +166,31 @@ pub fn run_stdio() -> i32 {
     runtime.shutdown_background();
     code
 }
+
+/// A pipe holds 64 kB by default, so a publication of a few hundred kB (a long running doc
+/// with its stale loops) goes out in many turns, each waiting for the editor to read. On
+/// Linux the pipe to the editor is widened (to 1 MB, or as much as the system allows);
+/// anything else is left as it is.
+#[cfg(target_os = "linux")]
+fn widen_stdout_pipe() {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdout().as_raw_fd();
+    // SAFETY: fstat and fcntl only read and set properties of our own standard output.
+    unsafe {
+        let mut stat: libc::stat = std::mem::zeroed();
+        if libc::fstat(fd, &mut stat) != 0 || stat.st_mode & libc::S_IFMT != libc::S_IFIFO {
+            return;
+        }
+        for size in [1 << 20, 1 << 19, 1 << 18] {
+            if libc::fcntl(fd, libc::F_SETPIPE_SZ, size) >= 0 {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen_stdout_pipe() {}
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {

@@ -14,11 +14,13 @@
 //! workspace a keystroke goes through (`Workspace::apply` with `FileChange::Edit`, which
 //! keeps the series as derived when the edit changed none of its links), a workspace
 //! updated with the edited file, one built from it and one built from a fresh parse report
-//! the same diagnostics.
+//! the same diagnostics; and the findings the server keeps (`LiveDiagnostics`, brought up
+//! to date from the edited stretch after each keystroke) are those diagnostics.
 
 use std::path::PathBuf;
 
 use oneonone_ls::config::Config;
+use oneonone_ls::ide::diagnostics::live::LiveDiagnostics;
 use oneonone_ls::ide::workspace_diagnostics;
 use oneonone_ls::model::{FileChange, SourceFile, Workspace};
 use oneonone_ls::syntax::{self, Reparse};
@@ -47,6 +49,8 @@ pub fn check(data: &[u8]) {
     file.version = Some(1);
     let mut ws = Workspace::new(config.clone(), today(), vec![file.clone()]);
     let mut applied = ws.clone();
+    let mut live = LiveDiagnostics::new();
+    live.update(&applied);
     let mut step = 0;
     while !s.is_done() {
         step += 1;
@@ -116,6 +120,20 @@ pub fn check(data: &[u8]) {
             want,
             "{what}: diagnostics after Workspace::apply"
         );
+        live.update(&applied);
+        let mut kept = live.file(id).map(|d| d.list.clone()).unwrap_or_default();
+        let mut want = want;
+        for list in [&mut kept, &mut want] {
+            list.sort_by(|a, b| {
+                (a.range.start(), a.range.end(), a.rule, &a.message).cmp(&(
+                    b.range.start(),
+                    b.range.end(),
+                    b.rule,
+                    &b.message,
+                ))
+            });
+        }
+        assert_eq!(kept, want, "{what}: the findings kept up to date");
         file = edited;
         ws = updated;
     }

@@ -111,20 +111,16 @@ pub(crate) fn run(ws: &Workspace, series: &Series, window: Option<Window>) -> Ru
         career_drift(&mut sink, series, m);
         match &window {
             None => {
-                let loops = ws.uncarried_loops(series, Some(m));
-                sink.uncarried = loops.iter().map(|l| l.id).collect();
-                uncarried_loops(&mut sink, m, &loops);
-            }
-            Some(w) => {
-                let loops: Vec<&Loop> = w
-                    .before
-                    .uncarried
+                let ids: Vec<LoopId> = ws
+                    .uncarried_loops(series, Some(m))
                     .iter()
-                    .map(|&l| series.loop_(l))
+                    .map(|l| l.id)
                     .collect();
-                sink.uncarried = w.before.uncarried.clone();
-                uncarried_loops(&mut sink, m, &loops);
+                uncarried_loops(&mut sink, series, m, &ids);
+                sink.uncarried = ids;
             }
+            // The same loops as before: the links are the same.
+            Some(w) => uncarried_loops(&mut sink, series, m, &w.before.uncarried),
         }
     }
     stale_loops(&mut sink, series);
@@ -328,18 +324,19 @@ fn career_drift(sink: &mut Sink, series: &Series, m: MeetingRef) {
 }
 
 /// `loops`: the open loops the meeting leaves uncarried, newest first.
-fn uncarried_loops(sink: &mut Sink, m: MeetingRef, loops: &[&Loop]) {
+fn uncarried_loops(sink: &mut Sink, series: &Series, m: MeetingRef, loops: &[LoopId]) {
     let ws = sink.ws;
-    // Oldest first: they have waited longest.
-    let uncarried: Vec<&Loop> = loops.iter().rev().copied().collect();
-    if uncarried.is_empty() {
+    let n = loops.len();
+    if n == 0 {
         return;
     }
-    let n = uncarried.len();
-    let names: Vec<String> = uncarried
+    // The oldest first: they have waited longest.
+    let names: Vec<String> = loops
         .iter()
+        .rev()
         .take(3)
-        .map(|l| {
+        .map(|&l| {
+            let l = series.loop_(l);
             format!(
                 "\"{}\"",
                 short(&super::next::carried_text(ws.item_text(l.origin)))
