@@ -2,7 +2,7 @@
 //! `## `, and in a list item the open loops to carry over and (in an agenda) questions to
 //! bring.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -135,19 +135,26 @@ fn tag_completions(ws: &Workspace, file: FileId, range: TextRange) -> Vec<Comple
             filter_text: None,
         })
         .collect();
-    let mut others: BTreeSet<&str> = BTreeSet::new();
+    // Every other tag of the workspace, once; a near miss of a theme (`#grwoth`) is
+    // flagged, not offered. Most tags are themes, so that check comes first and the edit
+    // distance is taken once per name.
+    let mut seen: HashSet<&str> = HashSet::new();
     for (_, f) in ws.files() {
         for t in &f.parsed.tags {
-            // A near miss of a theme (`#grwoth`) is flagged, not offered.
-            let theme = theme_of(&t.name);
-            let near_miss = themes
-                .iter()
-                .any(|(th, _)| super::diagnostics::edit_distance(theme, th) <= 2);
-            if !ws.config.is_theme(theme) && !near_miss {
-                others.insert(&t.name);
+            if !ws.config.is_theme(theme_of(&t.name)) {
+                seen.insert(&t.name);
             }
         }
     }
+    let others: BTreeSet<&str> = seen
+        .into_iter()
+        .filter(|name| {
+            let theme = theme_of(name);
+            !themes
+                .iter()
+                .any(|(th, _)| super::diagnostics::edit_distance(theme, th) <= 2)
+        })
+        .collect();
     out.extend(others.into_iter().map(|tag| Completion {
         label: format!("#{tag}"),
         kind: CompletionKind::Tag,
