@@ -2,7 +2,7 @@
 //! of the new text gives: the tree, the line index, the series key, field for field.
 
 use oneonone_ls::config::Config;
-use oneonone_ls::ide::diagnostics::live::LiveDiagnostics;
+use oneonone_ls::ide::diagnostics::live::{text_order, LiveDiagnostics};
 use oneonone_ls::ide::{workspace_diagnostics, Diagnostic};
 use oneonone_ls::model::{FileChange, FileId, SourceFile, Workspace};
 use oneonone_ls::syntax::Reparse;
@@ -189,15 +189,7 @@ fn check_live(
     let mut stretches = 0;
     for (f, file) in after.files() {
         let mut want: Vec<&Diagnostic> = all.iter().filter(|d| d.file == f).collect();
-        want.sort_by_key(|d| {
-            (
-                d.range.start(),
-                d.range.end(),
-                d.rule,
-                d.message.clone(),
-                d.severity,
-            )
-        });
+        want.sort_by(|a, b| text_order(a, b));
         let got = live.file(f).expect("every file has a list");
         let got_refs: Vec<&Diagnostic> = got.list.iter().collect();
         assert_eq!(got_refs, want, "findings {context}\n{:?}", file.text);

@@ -20,7 +20,7 @@
 use std::path::PathBuf;
 
 use oneonone_ls::config::Config;
-use oneonone_ls::ide::diagnostics::live::LiveDiagnostics;
+use oneonone_ls::ide::diagnostics::live::{text_order, LiveDiagnostics};
 use oneonone_ls::ide::workspace_diagnostics;
 use oneonone_ls::model::{FileChange, SourceFile, Workspace};
 use oneonone_ls::syntax::{self, Reparse};
@@ -124,14 +124,7 @@ pub fn check(data: &[u8]) {
         let mut kept = live.file(id).map(|d| d.list.clone()).unwrap_or_default();
         let mut want = want;
         for list in [&mut kept, &mut want] {
-            list.sort_by(|a, b| {
-                (a.range.start(), a.range.end(), a.rule, &a.message).cmp(&(
-                    b.range.start(),
-                    b.range.end(),
-                    b.rule,
-                    &b.message,
-                ))
-            });
+            list.sort_by(text_order);
         }
         assert_eq!(kept, want, "{what}: the findings kept up to date");
         file = edited;

@@ -152,7 +152,7 @@ impl LiveDiagnostics {
             by_file.entry(d.file).or_default().push(d.clone());
         }
         for (file, mut list) in by_file {
-            list.sort_by(order);
+            list.sort_by(text_order);
             self.files.insert(
                 file,
                 Arc::new(FileDiagnostics {
@@ -221,7 +221,7 @@ impl LiveDiagnostics {
             }),
         );
         let mut fresh = found.out;
-        fresh.sort_by(order);
+        fresh.sort_by(text_order);
         let Some(shared) = self.files.get_mut(&file) else {
             return false;
         };
@@ -250,8 +250,8 @@ impl LiveDiagnostics {
     }
 }
 
-/// Text order: start, end, rule, message.
-fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+/// The order of [`FileDiagnostics::list`]: start, end, rule, message.
+pub fn text_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     (
         a.range.start(),
         a.range.end(),
