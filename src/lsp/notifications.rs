@@ -400,19 +400,20 @@ impl Server {
             let this = self.clone();
             let frames = self.inner.frames.get().cloned();
             let batch = tokio::task::spawn_blocking(move || {
-                let batch = this.diagnostics_to_publish();
-                // Written here, off the message loop, when we write our own frames.
+                // Written here, off the message loop, when we write our own frames: one
+                // file at a time, so that a workspace's publications are never all in
+                // memory at once.
+                let mut batch = Vec::new();
                 match &frames {
-                    Some(out) => {
-                        for (uri, json, version) in batch {
-                            let frame =
-                                super::output::publish_diagnostics_frame(&uri, &json, version);
-                            let _ = out.send(super::output::Chunk::Frame(frame));
-                        }
-                        Vec::new()
-                    }
-                    None => batch,
+                    Some(out) => this.publish_diagnostics(&mut |uri, json, version| {
+                        let frame = super::output::publish_diagnostics_frame(&uri, &json, version);
+                        let _ = out.send(super::output::Chunk::Frame(frame));
+                    }),
+                    None => this.publish_diagnostics(&mut |uri, json, version| {
+                        batch.push((uri, json, version))
+                    }),
                 }
+                batch
             })
             .await;
             let Ok(batch) = batch else {
@@ -429,30 +430,39 @@ impl Server {
         }
     }
 
-    /// The diagnostics (a JSON array) of every file whose findings changed, for its current
-    /// version only. A file that is not open, or open at the version last published, is
-    /// not sent again while its findings are the ones last sent.
-    fn diagnostics_to_publish(&self) -> Vec<(Uri, Arc<Vec<u8>>, Option<i32>)> {
+    /// Hands `send` the diagnostics (a JSON array) of every file whose findings changed,
+    /// for its current version only, open documents first. A file that is not open, or
+    /// open at the version last published, is not sent again while its findings are the
+    /// ones last sent.
+    fn publish_diagnostics(&self, send: &mut dyn FnMut(Uri, Arc<Vec<u8>>, Option<i32>)) {
         let ws = analyse(&self.inner.state, &self.inner.serial);
-        let (paths, unit, open_versions) = {
+        let (mut paths, unit, open_versions) = {
             let mut st = lock(&self.inner.state);
-            let paths = std::mem::take(&mut st.unpublished);
             let versions: HashMap<PathBuf, i32> = st
                 .docs
                 .iter()
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect();
+            let paths: Vec<(PathBuf, Option<Uri>)> = std::mem::take(&mut st.unpublished)
+                .into_iter()
+                .map(|p| {
+                    let uri = st.uri_of(&p);
+                    (p, uri)
+                })
+                .collect();
             (paths, st.unit, versions)
         };
+        paths.sort_by_key(|(p, _)| !open_versions.contains_key(p));
         let mut publisher = lock(&self.inner.publisher);
         let publisher = &mut *publisher;
         publisher.live.update(&ws);
-        let mut out = Vec::new();
-        let mut cleared = Vec::new();
         let mut published = Vec::new();
-        for path in paths {
+        let mut cleared = Vec::new();
+        for (path, uri) in paths {
             let Some(id) = ws.file_by_path(&path) else {
-                cleared.push(path);
+                publisher.sent.remove(&path);
+                publisher.rendered.remove(&path);
+                cleared.push((path, uri));
                 continue;
             };
             let file = ws.file(id);
@@ -479,26 +489,12 @@ impl Server {
                 super::publish::render(file, &found, unit, None).json
             };
             publisher.sent.insert(path.clone(), sent);
-            published.push((path.clone(), !found.list.is_empty()));
-            out.push((path, json, file.version));
+            if let Some(uri) = uri {
+                send(uri, json, file.version);
+            }
+            published.push((path, !found.list.is_empty()));
         }
         let mut st = lock(&self.inner.state);
-        let mut batch = Vec::new();
-        for (path, json, version) in out {
-            if let Some(uri) = st.uri_of(&path) {
-                batch.push((open_versions.contains_key(&path), uri, json, version));
-            }
-        }
-        let empty = Arc::new(b"[]".to_vec());
-        for path in cleared {
-            publisher.sent.remove(&path);
-            publisher.rendered.remove(&path);
-            if st.published.remove(&path) {
-                if let Some(uri) = st.uri_of(&path) {
-                    batch.push((false, uri, empty.clone(), None));
-                }
-            }
-        }
         for (path, nonempty) in published {
             if nonempty {
                 st.published.insert(path);
@@ -506,11 +502,14 @@ impl Server {
                 st.published.remove(&path);
             }
         }
-        batch.sort_by_key(|(open, ..)| !*open);
-        batch
-            .into_iter()
-            .map(|(_, uri, json, v)| (uri, json, v))
-            .collect()
+        let empty = Arc::new(b"[]".to_vec());
+        for (path, uri) in cleared {
+            if st.published.remove(&path) {
+                if let Some(uri) = uri {
+                    send(uri, empty.clone(), None);
+                }
+            }
+        }
     }
 }
 

@@ -152,19 +152,26 @@ fn content_length(header: &[u8]) -> usize {
 /// A `textDocument/publishDiagnostics` notification as one frame, given its diagnostics
 /// already serialised (a JSON array): an unchanged list is serialised once, not per keystroke.
 pub fn publish_diagnostics_frame(uri: &Uri, diagnostics: &[u8], version: Option<i32>) -> Vec<u8> {
-    let mut body = Vec::with_capacity(diagnostics.len() + 200);
-    body.extend_from_slice(
-        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
-    );
-    let _ = serde_json::to_writer(&mut body, uri);
-    body.extend_from_slice(br#","diagnostics":"#);
-    body.extend_from_slice(diagnostics);
-    if let Some(v) = version {
-        body.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
+    let head = br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#;
+    let uri = serde_json::to_vec(uri).unwrap_or_else(|_| b"\"\"".to_vec());
+    let version = version
+        .map(|v| format!(r#","version":{v}"#))
+        .unwrap_or_default();
+    let parts: [&[u8]; 6] = [
+        head,
+        &uri,
+        br#","diagnostics":"#,
+        diagnostics,
+        version.as_bytes(),
+        b"}}",
+    ];
+    let length: usize = parts.iter().map(|p| p.len()).sum();
+    // The header first, then the body straight after it: one buffer, one copy.
+    let mut frame = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+    frame.reserve_exact(length);
+    for part in parts {
+        frame.extend_from_slice(part);
     }
-    body.extend_from_slice(b"}}");
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(&body);
     frame
 }
 

@@ -12,7 +12,8 @@
 //! last byte has arrived (a reader thread stamps it before parsing). The latencies per
 //! keystroke go to `DIR/keystrokes.csv` (default `target/bench`) for the plot.
 //! `--quick` runs small sizes and few keystrokes, to check that the benchmark works;
-//! `--sizes 100000,1000000` picks the doc sizes and `--no-workspace` skips the workspace.
+//! `--sizes 100000,1000000` picks the doc sizes, `--no-workspace` skips the workspace and
+//! `--server PATH` drives another binary (a wrapper that runs the server under a profiler).
 //! Build first: `cargo build --release --workspace`.
 
 use std::collections::HashSet;
@@ -207,7 +208,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| target.join("bench"));
     std::fs::create_dir_all(&out).expect("output folder");
-    let bin = target.join("release/oneonone-ls");
+    // `--server PATH` runs another build or a wrapper (a profiler around the server).
+    let bin = match args.iter().position(|a| a == "--server") {
+        Some(i) => PathBuf::from(args.get(i + 1).expect("--server takes a path")),
+        None => target.join("release/oneonone-ls"),
+    };
     if !bin.exists() {
         eprintln!("bench-lsp: build first: cargo build --release --workspace");
         std::process::exit(2);
