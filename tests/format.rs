@@ -38,13 +38,14 @@ fn meetings_sections_and_items_with_their_states() {
     let items: Vec<_> = f
         .items
         .iter()
-        .map(|it| {
+        .enumerate()
+        .map(|(i, it)| {
             (
                 it.content.slice(text),
                 it.task,
                 it.section,
                 it.meeting,
-                it.depth,
+                f.depth(i as u32),
             )
         })
         .collect();
@@ -67,10 +68,10 @@ fn meetings_sections_and_items_with_their_states() {
         items[5].3, None,
         "content under a non-meeting heading belongs to no meeting"
     );
-    assert_eq!(f.items[0].id.as_ref().unwrap().name, "lead");
-    assert!(f.items[1].done.is_some());
+    assert_eq!(f.items[0].id().unwrap().name, "lead");
+    assert!(f.items[1].done().is_some());
     assert_eq!(
-        f.items[3].due.unwrap().date.unwrap().to_string(),
+        f.items[3].due().unwrap().date.unwrap().to_string(),
         "2026-12-01"
     );
 }

@@ -126,7 +126,7 @@ pub fn close_loop(ws: &Workspace, l: &Loop, fixes: Option<Diagnostic>) -> Action
         if item.is_closed() {
             continue;
         }
-        match item.checkbox {
+        match item.checkbox() {
             Some(cb) => edits.push(TextEdit {
                 file: r.file,
                 range: cb,
@@ -154,11 +154,11 @@ pub fn close_loop(ws: &Workspace, l: &Loop, fixes: Option<Diagnostic>) -> Action
 /// ` ✅ <today>` at the end of an item's first line, before its block id.
 fn done_date_edit(ws: &Workspace, r: ItemRef) -> Option<TextEdit> {
     let item = ws.item(r);
-    if item.done.is_some() {
+    if item.done().is_some() {
         return None;
     }
     let today = ws.today;
-    Some(match &item.id {
+    Some(match item.id() {
         Some(id) => TextEdit::insert(r.file, id.range.start(), format!("✅ {today} ")),
         None => {
             // The end of the first line is inside a code span when that line opens one and

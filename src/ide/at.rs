@@ -37,8 +37,7 @@ pub fn target_at(ws: &Workspace, file: FileId, offset: usize) -> Option<Target> 
     if let Some(i) = item {
         if parsed
             .item(i)
-            .id
-            .as_ref()
+            .id()
             .is_some_and(|id| id.range.touches(offset))
         {
             return Some(Target::BlockId(i));
@@ -75,7 +74,7 @@ pub fn id_target(ws: &Workspace, file: FileId, target: Target) -> Option<ItemRef
     let series = ws.series_of(file);
     match target {
         Target::BlockId(item) => {
-            let name = &ws.file(file).parsed.item(item).id.as_ref()?.name;
+            let name = &ws.file(file).parsed.item(item).id()?.name;
             // A duplicate stands for the earliest occurrence, as references do.
             series.id_target(name).or(Some(ItemRef { file, item }))
         }
@@ -100,7 +99,7 @@ pub fn loop_at(ws: &Workspace, file: FileId, target: Target) -> Option<&Loop> {
 /// to it, as (file, range of the id text without `^`).
 pub fn id_occurrences(ws: &Workspace, target: ItemRef) -> Vec<(FileId, TextRange)> {
     let mut out = Vec::new();
-    if let Some(id) = &ws.item(target).id {
+    if let Some(id) = ws.item(target).id() {
         out.push((
             target.file,
             TextRange::new(id.range.start() + 1, id.range.end()),

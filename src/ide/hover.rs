@@ -27,7 +27,7 @@ pub fn hover(ws: &Workspace, file: FileId, offset: usize) -> Option<HoverInfo> {
             })
         }
         Target::BlockId(i) => {
-            let range = parsed.item(i).id.as_ref()?.range;
+            let range = parsed.item(i).id()?.range;
             Some(HoverInfo {
                 range,
                 markdown: id_history(ws, file, target)?,

@@ -9,7 +9,7 @@ use crate::text::TextRange;
 pub fn definition(ws: &Workspace, file: FileId, offset: usize) -> Option<(FileId, TextRange)> {
     let target = target_at(ws, file, offset)?;
     let item = id_target(ws, file, target)?;
-    let id = ws.item(item).id.as_ref()?;
+    let id = ws.item(item).id()?;
     Some((item.file, id.range))
 }
 
@@ -25,7 +25,7 @@ pub fn references(
         return Vec::new();
     };
     let mut all = id_occurrences(ws, item);
-    if !include_declaration && ws.item(item).id.is_some() {
+    if !include_declaration && ws.item(item).id().is_some() {
         all.remove(0);
     }
     all
@@ -39,8 +39,7 @@ pub fn prepare_rename(ws: &Workspace, file: FileId, offset: usize) -> Option<Tex
     match target {
         Target::BlockId(i) => parsed
             .item(i)
-            .id
-            .as_ref()
+            .id()
             .map(|id| TextRange::new(id.range.start() + 1, id.range.end())),
         Target::Reference(r) => Some(parsed.references[r as usize].id_range),
         _ => None,
@@ -85,7 +84,7 @@ pub fn rename(
     let item = target_at(ws, file, offset)
         .and_then(|t| id_target(ws, file, t))
         .ok_or(RenameError::NothingToRename)?;
-    let current = ws.item(item).id.as_ref().map(|id| id.name.as_str());
+    let current = ws.item(item).id().map(|id| id.name.as_str());
     if current != Some(new_name) && ws.series_of(file).ids.contains_key(new_name) {
         return Err(RenameError::Taken(new_name.to_string()));
     }

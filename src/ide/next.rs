@@ -236,7 +236,7 @@ pub fn carry_line(
     // A reference to an id finds its first occurrence: a later item with the same id is
     // given a new one, or the carried line would point at the wrong item.
     let first_of_its_id = |name: &str| ws.series_of(origin.file).id_target(name) == Some(origin);
-    let (id, edit) = match &item.id {
+    let (id, edit) = match item.id() {
         Some(id) if first_of_its_id(&id.name) => (id.name.clone(), None),
         Some(duplicate) => {
             let id = ids.fresh(ws.item_text(origin));

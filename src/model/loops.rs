@@ -215,7 +215,7 @@ pub(super) fn build(
         let date = |r: &ItemRef| ws.item_date(*r).unwrap_or(NaiveDate::MIN);
         let closers = items.iter().filter(|r| ws.item(**r).is_closed());
         let closed_on = closers
-            .map(|r| ws.item(*r).done.and_then(|d| d.date).unwrap_or(date(r)))
+            .map(|r| ws.item(*r).done().and_then(|d| d.date).unwrap_or(date(r)))
             .min();
         let last_activity = items.iter().map(date).max().unwrap_or(NaiveDate::MIN);
         let state = if closed_on.is_some() || items.iter().any(|r| ws.item(*r).is_closed()) {

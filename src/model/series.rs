@@ -162,7 +162,7 @@ fn collect_ids(ws: &Workspace, series: &mut Series, rank: &HashMap<FileId, usize
     let mut all: Vec<(String, ItemRef, (NaiveDate, usize, usize))> = Vec::new();
     for &file in &series.files {
         for (i, item) in ws.file(file).parsed.items.iter().enumerate() {
-            if let Some(id) = &item.id {
+            if let Some(id) = item.id() {
                 let r = ItemRef {
                     file,
                     item: i as u32,

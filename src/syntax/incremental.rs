@@ -64,10 +64,10 @@ fn links(
     refs: std::ops::Range<usize>,
 ) -> Vec<Link> {
     let items = file.items[items].iter().map(|it| Link::Item {
-        id: it.id.as_ref().map(|id| id.name.clone()),
+        id: it.id().map(|id| id.name.clone()),
         task: it.task,
-        done: it.done.map(|d| d.date),
-        due: it.due.map(|d| d.date),
+        done: it.done().map(|d| d.date),
+        due: it.due().map(|d| d.date),
         parent: it.parent,
         meeting: it.meeting,
         section: it.section,
@@ -219,17 +219,7 @@ fn stretch(
     file.items.splice(items_before..items_after, blocks.items);
     let moved_item = |i: ItemIdx| i + new_items as ItemIdx - old_items as ItemIdx;
     for it in &mut file.items[items_before + new_items..] {
-        shift(&mut it.range);
-        shift(&mut it.content);
-        if let Some(r) = &mut it.checkbox {
-            shift(r);
-        }
-        if let Some(id) = &mut it.id {
-            shift(&mut id.range);
-        }
-        for d in [&mut it.done, &mut it.due].into_iter().flatten() {
-            shift(&mut d.range);
-        }
+        it.shift(shift);
         it.parent = it.parent.map(moved_item);
     }
 

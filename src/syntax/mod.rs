@@ -126,6 +126,14 @@ impl ParsedFile {
             .map(move |(k, x)| ((lo + k) as u32, x))
     }
 
+    /// How deep an item is nested: 0 for a top-level item.
+    pub fn depth(&self, idx: ItemIdx) -> usize {
+        std::iter::successors(self.items[idx as usize].parent, |&p| {
+            self.items[p as usize].parent
+        })
+        .count()
+    }
+
     /// An item and all items nested in it.
     pub fn subtree(&self, idx: ItemIdx) -> impl Iterator<Item = &Item> {
         let range = self.items[idx as usize].range;
@@ -199,24 +207,33 @@ pub enum TaskState {
 }
 
 /// A list item at any depth.
+///
+/// A workspace holds every item of every note for as long as it runs, so an item is kept
+/// small (48 bytes): what only some items have (a block id, a done or due date) lives in a
+/// box of its own.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     /// The whole item, nested items included.
     pub range: TextRange,
     /// The first line after the marker and checkbox.
     pub content: TextRange,
-    pub depth: u32,
     pub parent: Option<ItemIdx>,
     pub meeting: Option<MeetingIdx>,
+    marks: Option<Box<ItemMarks>>,
+    /// Where the `[ ]` starts, when `task` is set.
+    checkbox_at: u32,
     pub section: SectionKind,
     pub task: Option<TaskState>,
-    /// The `[ ]` itself.
-    pub checkbox: Option<TextRange>,
-    pub id: Option<BlockId>,
-    pub done: Option<ItemDate>,
-    pub due: Option<ItemDate>,
     /// A `?` in the item's own text (not counting nested items).
     pub question: bool,
+}
+
+/// The parts of an item that most items do not have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ItemMarks {
+    id: Option<BlockId>,
+    done: Option<ItemDate>,
+    due: Option<ItemDate>,
 }
 
 impl Item {
@@ -227,11 +244,55 @@ impl Item {
 
     /// Done or cancelled, or carrying a done date.
     pub fn is_closed(&self) -> bool {
-        matches!(self.task, Some(TaskState::Done | TaskState::Cancelled)) || self.done.is_some()
+        matches!(self.task, Some(TaskState::Done | TaskState::Cancelled)) || self.done().is_some()
     }
 
     pub fn is_open_task(&self) -> bool {
-        self.task == Some(TaskState::Open) && self.done.is_none()
+        self.task == Some(TaskState::Open) && self.done().is_none()
+    }
+
+    /// The `[ ]` itself.
+    pub fn checkbox(&self) -> Option<TextRange> {
+        let at = self.checkbox_at as usize;
+        self.task.map(|_| TextRange::new(at, at + 3))
+    }
+
+    /// The `^id` ending the item's first line.
+    pub fn id(&self) -> Option<&BlockId> {
+        self.marks.as_ref()?.id.as_ref()
+    }
+
+    /// The first done date in the item's own text.
+    pub fn done(&self) -> Option<ItemDate> {
+        self.marks.as_ref()?.done
+    }
+
+    /// The first due date in the item's own text.
+    pub fn due(&self) -> Option<ItemDate> {
+        self.marks.as_ref()?.due
+    }
+
+    fn marks_mut(&mut self) -> &mut ItemMarks {
+        self.marks.get_or_insert_with(Default::default)
+    }
+
+    /// Moves every range of the item with `shift`.
+    pub(crate) fn shift(&mut self, shift: impl Fn(&mut TextRange)) {
+        shift(&mut self.range);
+        shift(&mut self.content);
+        if self.task.is_some() {
+            let mut checkbox = TextRange::new(self.checkbox_at as usize, self.checkbox_at as usize);
+            shift(&mut checkbox);
+            self.checkbox_at = checkbox.start() as u32;
+        }
+        if let Some(m) = &mut self.marks {
+            if let Some(id) = &mut m.id {
+                shift(&mut id.range);
+            }
+            for d in [&mut m.done, &mut m.due].into_iter().flatten() {
+                shift(&mut d.range);
+            }
+        }
     }
 }
 

@@ -88,8 +88,7 @@ pub(super) fn walk_blocks(text: &str, range: TextRange, first_item: ItemIdx) -> 
             }
             Event::Start(MdTag::Item) => {
                 let idx = first_item + out.items.len() as ItemIdx;
-                out.items
-                    .push(new_item(text, range, items.last().copied(), items.len()));
+                out.items.push(new_item(text, range, items.last().copied()));
                 items.push(idx);
             }
             Event::End(TagEnd::Item) => {
@@ -150,7 +149,7 @@ fn heading_at(text: &str, level: u8, range: TextRange) -> Heading {
     }
 }
 
-fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize) -> Item {
+fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>) -> Item {
     let raw = range.slice(text);
     // A nested item's range can start before its marker: at the line's indentation when
     // that is deeper than its parent's content, or at the end of the line before when it is
@@ -177,7 +176,7 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
     let mut content_start =
         lead + marker_len + (after_marker.len() - after_marker.trim_start().len());
     let mut task = None;
-    let mut checkbox = None;
+    let mut checkbox_at = 0;
     let rest = &first[content_start..];
     let b = rest.as_bytes();
     if b.len() >= 3
@@ -193,22 +192,19 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>, depth: usize)
         };
         if task.is_some() {
             let at = range.start() + content_start;
-            checkbox = Some(TextRange::new(at, at + 3));
+            checkbox_at = at as u32;
             content_start += 3 + (rest[3..].len() - rest[3..].trim_start().len());
         }
     }
     Item {
         range,
         content: TextRange::new(range.start() + content_start, first_line_end),
-        depth: depth as u32,
         parent,
         meeting: None,
+        marks: None,
+        checkbox_at,
         section: SectionKind::Notes,
         task,
-        checkbox,
-        id: None,
-        done: None,
-        due: None,
         question: false,
     }
 }
@@ -391,9 +387,10 @@ pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
                     text: range.slice(text).to_string(),
                 });
             }
+            let marks = item.marks_mut();
             let slot = match kind {
-                DateKind::Done => &mut item.done,
-                DateKind::Due => &mut item.due,
+                DateKind::Done => &mut marks.done,
+                DateKind::Due => &mut marks.due,
             };
             slot.get_or_insert(ItemDate { date, range });
         }
@@ -418,7 +415,7 @@ pub(super) fn scan_block_ids(
                 && runs[at - 1].item == Some(i as ItemIdx)
                 && runs[at - 1].range.contains_range(range);
             if in_text {
-                item.id = Some(BlockId { name, range });
+                item.marks_mut().id = Some(BlockId { name, range });
             }
         }
     }

@@ -79,7 +79,7 @@ fn ranges(ws: &Workspace, file: FileId, extra: &[usize]) -> Vec<TextRange> {
     let mut spans: Vec<TextRange> = Vec::new();
     spans.extend(p.items.iter().map(|i| i.first_line()));
     spans.extend(p.items.iter().map(|i| i.content));
-    spans.extend(p.items.iter().filter_map(|i| Some(i.id.as_ref()?.range)));
+    spans.extend(p.items.iter().filter_map(|i| Some(i.id()?.range)));
     spans.extend(p.tags.iter().map(|t| t.range));
     spans.extend(p.references.iter().map(|r| r.range));
     spans.extend(p.meetings.iter().map(|m| m.heading));

@@ -83,7 +83,7 @@ fn check_next(ws: &Workspace, path: &str) {
                 let name = &replaced[1..];
                 let first = ws.series_of(id).id_target(name);
                 assert!(
-                    first.is_some_and(|r| ws.item(r).id.as_ref().unwrap().range != e.range),
+                    first.is_some_and(|r| ws.item(r).id().unwrap().range != e.range),
                     "{what}: {e:?} renames the first item with its id"
                 );
                 continue;

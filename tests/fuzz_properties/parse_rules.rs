@@ -87,7 +87,7 @@ fn offsets(ws: &Workspace, file: FileId) -> Vec<usize> {
     ranges.extend(p.tags.iter().map(|t| t.range));
     ranges.extend(p.references.iter().map(|r| r.range));
     ranges.extend(p.items.iter().map(|i| i.first_line()));
-    ranges.extend(p.items.iter().filter_map(|i| Some(i.id.as_ref()?.range)));
+    ranges.extend(p.items.iter().filter_map(|i| Some(i.id()?.range)));
     ranges.extend(p.meetings.iter().map(|m| m.heading));
     let mut out: Vec<usize> = ranges
         .iter()
@@ -164,7 +164,7 @@ fn check_items(text: &str, items: &[oneonone_ls::syntax::Item]) {
             bullet || ordered,
             "{what}: the text before its content, {lead:?}, does not start with a list marker"
         );
-        if let Some(cb) = it.checkbox {
+        if let Some(cb) = it.checkbox() {
             assert!(
                 it.range.start() < cb.start() && cb.end() <= it.content.start(),
                 "{what}: checkbox {cb:?} not between the marker and the content"

@@ -414,7 +414,7 @@ fn overdue_actions(sink: &mut Sink, series: &Series) {
                 file,
                 item: i as u32,
             };
-            let Some(due) = item.due.and_then(|d| d.date) else {
+            let Some(due) = item.due().and_then(|d| d.date) else {
                 continue;
             };
             let loop_closed = series.loop_of(r).is_some_and(|l| !l.is_open());
@@ -564,7 +564,7 @@ fn duplicate_ids(sink: &mut Sink, series: &Series) {
         let first_item = ws.item(first);
         let where_ = location(ws, first.file, first_item.first_line());
         for &r in &occurrences[1..] {
-            if let Some(block) = &ws.item(r).id {
+            if let Some(block) = ws.item(r).id() {
                 sink.push(
                     r.file,
                     block.range,
