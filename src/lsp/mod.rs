@@ -37,7 +37,7 @@ struct Inner {
     publish: Notify,
     caps: OnceLock<ClientCaps>,
     /// Our own frames (diagnostics) to the output, when serving through [`serve`].
-    frames: OnceLock<tokio::sync::mpsc::UnboundedSender<output::Chunk>>,
+    frames: OnceLock<output::FrameSender>,
     /// The findings, and what was published of them.
     publisher: Mutex<publish::Publisher>,
 }
@@ -134,8 +134,12 @@ where
     tokio::spawn(transport::sanitize(input, to_server));
     // One writer for the library's messages and the publisher's frames.
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let writer = tokio::spawn(output::write_all(output, rx));
-    let _ = inner.frames.set(tx.clone());
+    let backlog = std::sync::Arc::new(output::Backlog::default());
+    let writer = tokio::spawn(output::write_all(output, rx, backlog.clone()));
+    let _ = inner.frames.set(output::FrameSender {
+        tx: tx.clone(),
+        backlog,
+    });
     tower_lsp_server::Server::new(checked, output::LibraryOutput(tx.clone()), socket)
         .serve(service)
         .await;

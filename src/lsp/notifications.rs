@@ -406,8 +406,9 @@ impl Server {
                 let mut batch = Vec::new();
                 match &frames {
                     Some(out) => this.publish_diagnostics(&mut |uri, json, version| {
-                        let frame = super::output::publish_diagnostics_frame(&uri, &json, version);
-                        let _ = out.send(super::output::Chunk::Frame(frame));
+                        out.send_blocking(super::output::publish_diagnostics_frame(
+                            &uri, &json, version,
+                        ));
                     }),
                     None => this.publish_diagnostics(&mut |uri, json, version| {
                         batch.push((uri, json, version))

@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -50,9 +51,89 @@ impl AsyncWrite for LibraryOutput {
     }
 }
 
+/// Past this many bytes of our frames waiting for the writer, the publisher waits.
+const BACKLOG_LIMIT: usize = 1 << 20;
+
+/// The bytes of our own frames handed to the writer and not written yet.
+///
+/// The publisher renders on a thread of its own and can outrun a client that reads slowly:
+/// a workspace's first publication would then sit in memory whole (3.5 MB for the 10 MB
+/// benchmark workspace). It waits instead while a megabyte is waiting.
+#[derive(Default)]
+pub struct Backlog {
+    state: Mutex<BacklogState>,
+    drained: Condvar,
+}
+
+#[derive(Default)]
+struct BacklogState {
+    bytes: usize,
+    /// The writer has stopped: nothing will drain any more.
+    closed: bool,
+}
+
+impl Backlog {
+    fn state(&self) -> std::sync::MutexGuard<'_, BacklogState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Blocks the calling thread while the backlog is over its limit (and the writer
+    /// runs), then counts `n` bytes more.
+    fn reserve(&self, n: usize) {
+        let mut st = self.state();
+        while st.bytes > BACKLOG_LIMIT && !st.closed {
+            st = self.drained.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        st.bytes += n;
+    }
+
+    fn written(&self, n: usize) {
+        let mut st = self.state();
+        st.bytes = st.bytes.saturating_sub(n);
+        self.drained.notify_all();
+    }
+
+    fn close(&self) {
+        self.state().closed = true;
+        self.drained.notify_all();
+    }
+}
+
+/// Hands our own frames to the writer.
+#[derive(Clone)]
+pub struct FrameSender {
+    pub tx: UnboundedSender<Chunk>,
+    pub backlog: Arc<Backlog>,
+}
+
+impl FrameSender {
+    /// Sends one frame, first waiting while too many bytes are waiting. Blocks: call it
+    /// from a blocking thread, never from the message loop.
+    pub fn send_blocking(&self, frame: Vec<u8>) {
+        self.backlog.reserve(frame.len());
+        if self.tx.send(Chunk::Frame(frame)).is_err() {
+            self.backlog.close();
+        }
+    }
+}
+
+/// Closes the backlog however the writer ends, so that no publisher waits on it forever.
+struct CloseOnDrop(Arc<Backlog>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Writes the chunks to `out` in order, holding our own frames back while the library's
 /// byte stream is inside a frame, until [`Chunk::Finish`] or a write error.
-pub async fn write_all<O: AsyncWrite + Unpin>(mut out: O, mut rx: UnboundedReceiver<Chunk>) {
+pub async fn write_all<O: AsyncWrite + Unpin>(
+    mut out: O,
+    mut rx: UnboundedReceiver<Chunk>,
+    backlog: Arc<Backlog>,
+) {
+    let backlog = CloseOnDrop(backlog);
     let mut framing = Framing::default();
     let mut held: VecDeque<Vec<u8>> = VecDeque::new();
     while let Some(first) = rx.recv().await {
@@ -82,6 +163,7 @@ pub async fn write_all<O: AsyncWrite + Unpin>(mut out: O, mut rx: UnboundedRecei
                 if out.write_all(&frame).await.is_err() {
                     return;
                 }
+                backlog.0.written(frame.len());
             }
             if !finished {
                 next = rx.try_recv().ok();
@@ -185,7 +267,7 @@ mod tests {
     async fn frames_go_between_the_library_frames_never_inside_them() {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let (mut client, server_out) = tokio::io::duplex(1 << 16);
-        let writer = tokio::spawn(write_all(server_out, rx));
+        let writer = tokio::spawn(write_all(server_out, rx, Arc::default()));
         let lib = |s: &str| Chunk::Library(s.as_bytes().to_vec());
         for chunk in [
             lib("Content-Length: 7\r\n\r\n{\"a\":"),
@@ -208,6 +290,32 @@ mod tests {
             "Content-Length: 7\r\n\r\n{\"a\":1}Content-Length: 2\r\n\r\nxy\
              Content-Length: 2\r\n\r\n{}Content-Length: 2\r\n\r\n[]"
         );
+    }
+
+    /// A publisher over the limit waits until the writer has written enough, or is gone.
+    #[test]
+    fn the_publisher_waits_while_a_megabyte_waits_for_the_writer() {
+        for drain in [true, false] {
+            let backlog = Arc::new(Backlog::default());
+            backlog.reserve(BACKLOG_LIMIT + 1);
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            let waiting = backlog.clone();
+            std::thread::spawn(move || {
+                waiting.reserve(10);
+                done_tx.send(()).ok();
+            });
+            let early = done_rx.recv_timeout(std::time::Duration::from_millis(50));
+            assert!(early.is_err(), "the second frame went in over the limit");
+            if drain {
+                backlog.written(BACKLOG_LIMIT + 1);
+            } else {
+                drop(CloseOnDrop(backlog.clone()));
+            }
+            done_rx.recv().expect("the publisher goes on");
+            if drain {
+                assert_eq!(backlog.state().bytes, 10);
+            }
+        }
     }
 
     /// The frame says what the protocol library would: the same notification, field for
