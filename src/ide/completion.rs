@@ -177,7 +177,7 @@ fn id_completions(
     in_file: Option<&str>,
 ) -> Vec<Completion> {
     let series = ws.series_of(file);
-    let mut ids: Vec<(&String, crate::model::ItemRef)> = series
+    let mut ids: Vec<(&crate::syntax::Name, crate::model::ItemRef)> = series
         .ids
         .iter()
         .filter_map(|(id, occurrences)| {
@@ -201,11 +201,11 @@ fn id_completions(
                 .map(|d| format!("{d} · "))
                 .unwrap_or_default();
             Completion {
-                label: id.clone(),
+                label: id.to_string(),
                 kind: CompletionKind::Id,
                 detail: Some(format!("{date}{text}")),
                 documentation: series.loop_of(item).map(|l| loop_history(ws, l)),
-                edit: plain(file, range, id.clone()),
+                edit: plain(file, range, id.to_string()),
                 snippet: false,
                 additional: Vec::new(),
                 other_files: Vec::new(),

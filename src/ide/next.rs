@@ -237,7 +237,7 @@ pub fn carry_line(
     // given a new one, or the carried line would point at the wrong item.
     let first_of_its_id = |name: &str| ws.series_of(origin.file).id_target(name) == Some(origin);
     let (id, edit) = match item.id() {
-        Some(id) if first_of_its_id(&id.name) => (id.name.clone(), None),
+        Some(id) if first_of_its_id(&id.name) => (id.name.to_string(), None),
         Some(duplicate) => {
             let id = ids.fresh(ws.item_text(origin));
             let edit = TextEdit {
@@ -278,7 +278,7 @@ pub fn carried_text(text: &str) -> String {
 
 /// Hands out new block ids that no item of the series uses yet.
 pub struct Ids<'a> {
-    existing: &'a rustc_hash::FxHashMap<String, Vec<ItemRef>>,
+    existing: &'a rustc_hash::FxHashMap<crate::syntax::Name, Vec<ItemRef>>,
     given: HashSet<String>,
 }
 
@@ -306,7 +306,8 @@ impl<'a> Ids<'a> {
         if base.is_empty() {
             base = "loop".into();
         }
-        let taken = |id: &String| self.existing.contains_key(id) || self.given.contains(id);
+        let taken =
+            |id: &String| self.existing.contains_key(id.as_str()) || self.given.contains(id);
         let mut id = base.clone();
         let mut n = 2;
         while taken(&id) {

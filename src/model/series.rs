@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::loops::{self, Loop, LoopId};
 use super::{FileId, ItemRef, MeetingRef, Workspace};
-use crate::syntax::{Cadence, Reference};
+use crate::syntax::{Cadence, Name, Reference};
 
 /// A series of the workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,7 +52,7 @@ pub struct Series {
     pub stale_after_days: u32,
     /// Every occurrence of each block id, earliest first (by meeting date, then path and
     /// position; items outside meetings last).
-    pub ids: HashMap<String, Vec<ItemRef>>,
+    pub ids: HashMap<Name, Vec<ItemRef>>,
     /// What each reference (file, index in its file's references) resolves to.
     pub targets: HashMap<(FileId, u32), Result<ItemRef, Broken>>,
     pub loops: Vec<Loop>,
@@ -159,7 +159,7 @@ pub(super) fn build(ws: &Workspace, key: SeriesKey, files: Vec<FileId>) -> Serie
 }
 
 fn collect_ids(ws: &Workspace, series: &mut Series, rank: &HashMap<FileId, usize>) {
-    let mut all: Vec<(String, ItemRef, (NaiveDate, usize, usize))> = Vec::new();
+    let mut all: Vec<(Name, ItemRef, (NaiveDate, usize, usize))> = Vec::new();
     for &file in &series.files {
         for (i, item) in ws.file(file).parsed.items.iter().enumerate() {
             if let Some(id) = item.id() {

@@ -44,7 +44,7 @@ pub fn reparse(file: &mut ParsedFile, text: &str, edit: TextRange, inserted: usi
 #[derive(PartialEq)]
 enum Link {
     Item {
-        id: Option<String>,
+        id: Option<Name>,
         task: Option<TaskState>,
         done: Option<Option<NaiveDate>>,
         due: Option<Option<NaiveDate>>,
@@ -52,8 +52,8 @@ enum Link {
         meeting: Option<MeetingIdx>,
         section: SectionKind,
     },
-    Tag(String, Option<ItemIdx>),
-    Reference(Option<String>, String, Option<ItemIdx>),
+    Tag(Name, Option<ItemIdx>),
+    Reference(Option<Name>, Name, Option<ItemIdx>),
 }
 
 /// The links of the items, tags and references of a stretch (one meeting's worth).

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+use super::Name;
 use crate::text::TextRange;
 
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\p{L}[\p{L}\p{N}_/-]*)").unwrap());
@@ -47,7 +48,7 @@ fn date_candidates(text: &str, run: TextRange) -> &str {
 }
 
 /// A tag found in a run: name (lower-cased, no `#`) and range (with `#`).
-pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRange)> + '_ {
+pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (Name, TextRange)> + '_ {
     // Most runs hold no `#`: the regex is skipped for them (parsing spends its time here).
     TAG.find_iter(if_contains(text, run, "#"))
         .filter_map(move |m| {
@@ -58,10 +59,12 @@ pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRan
                 return None;
             }
             let tag = m.as_str()[1..].trim_end_matches(['/', '-', '_']);
-            Some((
-                tag.to_lowercase(),
-                TextRange::new(start, start + 1 + tag.len()),
-            ))
+            let name = if tag.chars().any(char::is_uppercase) {
+                Name::from(tag.to_lowercase())
+            } else {
+                Name::new(tag)
+            };
+            Some((name, TextRange::new(start, start + 1 + tag.len())))
         })
 }
 
@@ -69,7 +72,7 @@ pub fn tags(text: &str, run: TextRange) -> impl Iterator<Item = (String, TextRan
 pub fn references(
     text: &str,
     run: TextRange,
-) -> impl Iterator<Item = (Option<String>, String, TextRange, TextRange)> + '_ {
+) -> impl Iterator<Item = (Option<Name>, Name, TextRange, TextRange)> + '_ {
     REFERENCE
         .captures_iter(if_contains(text, run, "[["))
         .filter_map(move |c| {
@@ -77,8 +80,8 @@ pub fn references(
             let id = c.get(2)?;
             let file = c[1].trim();
             Some((
-                (!file.is_empty()).then(|| file.to_string()),
-                id.as_str().to_string(),
+                (!file.is_empty()).then(|| Name::new(file)),
+                Name::new(id.as_str()),
                 TextRange::new(run.start() + m.start(), run.start() + m.end()),
                 TextRange::new(run.start() + id.start(), run.start() + id.end()),
             ))
@@ -112,11 +115,11 @@ pub fn item_dates(
 }
 
 /// A `^id` ending `line` (already trimmed): the id and the range of `^id`.
-pub fn block_id(text: &str, line: TextRange) -> Option<(String, TextRange)> {
+pub fn block_id(text: &str, line: TextRange) -> Option<(Name, TextRange)> {
     let c = BLOCK_ID.captures(if_contains(text, line, "^"))?;
     let m = c.get(1)?;
     Some((
-        m.as_str()[1..].to_string(),
+        Name::new(&m.as_str()[1..]),
         TextRange::new(line.start() + m.start(), line.start() + m.end()),
     ))
 }

@@ -13,6 +13,9 @@ mod inline;
 mod parse;
 
 use chrono::NaiveDate;
+/// The names of tags, ids and references: short, so kept inline (up to 24 bytes) instead
+/// of in an allocation of their own each; a workspace holds tens of thousands of them.
+pub use compact_str::CompactString as Name;
 
 use crate::text::TextRange;
 
@@ -299,7 +302,7 @@ impl Item {
 /// `^id` at the end of an item's first line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockId {
-    pub name: String,
+    pub name: Name,
     /// The `^id`, caret included.
     pub range: TextRange,
 }
@@ -316,7 +319,7 @@ pub struct ItemDate {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tag {
     /// Lower-cased, without `#`.
-    pub name: String,
+    pub name: Name,
     /// The tag, `#` included.
     pub range: TextRange,
     pub item: Option<ItemIdx>,
@@ -327,8 +330,8 @@ pub struct Tag {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     /// The file name, for `[[name#^id]]`.
-    pub file: Option<String>,
-    pub id: String,
+    pub file: Option<Name>,
+    pub id: Name,
     /// The whole `[[…]]`.
     pub range: TextRange,
     /// The id inside it.

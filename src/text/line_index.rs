@@ -9,9 +9,12 @@ pub struct LineCol {
 }
 
 /// The start offset of every line of a text.
+///
+/// Offsets are kept in 32 bits, as in [`super::TextRange`]: a workspace keeps an index per
+/// note, and half the size is a megabyte of a 10 MB workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
     len: usize,
 }
 
@@ -22,12 +25,12 @@ impl LineIndex {
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
+                b'\n' => line_starts.push(i as u32 + 1),
                 b'\r' => {
                     if bytes.get(i + 1) == Some(&b'\n') {
                         i += 1;
                     }
-                    line_starts.push(i + 1);
+                    line_starts.push(i as u32 + 1);
                 }
                 _ => {}
             }
@@ -52,14 +55,22 @@ impl LineIndex {
                 || bytes[p - 1] == b'\n'
                 || (bytes[p - 1] == b'\r' && bytes.get(p) != Some(&b'\n'))
         };
-        let lo = self.line_starts.partition_point(|&s| s < edit.start());
-        let hi = self.line_starts.partition_point(|&s| s <= edit.end());
+        let lo = self
+            .line_starts
+            .partition_point(|&s| (s as usize) < edit.start());
+        let hi = self
+            .line_starts
+            .partition_point(|&s| s as usize <= edit.end());
         let last = (edit.start() + inserted).min(bytes.len());
-        let fresh: Vec<usize> = (edit.start()..=last).filter(|&p| is_start(p)).collect();
+        let fresh: Vec<u32> = (edit.start()..=last)
+            .filter(|&p| is_start(p))
+            .map(|p| p as u32)
+            .collect();
         let added = fresh.len();
         self.line_starts.splice(lo..hi, fresh);
+        let (grown, shrunk) = (inserted as u32, edit.len() as u32);
         for s in &mut self.line_starts[lo + added..] {
-            *s = *s + inserted - edit.len();
+            *s = *s + grown - shrunk;
         }
         self.len = text.len();
     }
@@ -71,12 +82,12 @@ impl LineIndex {
     /// The zero-based line holding `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.len);
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.line_starts.partition_point(|&s| s as usize <= offset) - 1
     }
 
     /// The byte offset where `line` starts; past the last line, the end of the text.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.len)
+        self.line_starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// The byte range of `line` without its line break.
