@@ -278,7 +278,7 @@ pub fn carried_text(text: &str) -> String {
 
 /// Hands out new block ids that no item of the series uses yet.
 pub struct Ids<'a> {
-    existing: &'a rustc_hash::FxHashMap<crate::syntax::Name, Vec<ItemRef>>,
+    existing: &'a crate::model::BlockIds,
     given: HashSet<String>,
 }
 
@@ -306,8 +306,7 @@ impl<'a> Ids<'a> {
         if base.is_empty() {
             base = "loop".into();
         }
-        let taken =
-            |id: &String| self.existing.contains_key(id.as_str()) || self.given.contains(id);
+        let taken = |id: &String| self.existing.contains_key(id) || self.given.contains(id);
         let mut id = base.clone();
         let mut n = 2;
         while taken(&id) {

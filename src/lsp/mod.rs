@@ -64,7 +64,7 @@ impl Server {
         Ok(state::lock(&self.inner.state)
             .docs
             .get(&path)
-            .map(|d| d.rope.to_string()))
+            .map(|d| crate::text::rope::text_of(&d.rope)))
     }
 
     /// A malformed request the transport let through only to be answered: `InvalidRequest`

@@ -160,7 +160,7 @@ impl Server {
         doc.version = params.text_document.version;
         if files::is_note(&path) {
             let version = doc.version;
-            let text = || doc.rope.to_string();
+            let text = || crate::text::rope::text_of(&doc.rope);
             let pending = match (st.pending.remove(&path), edits) {
                 // Edits to what the workspace has (or will have) for the document.
                 (None, Some(edits)) => Pending::Edits { edits, version },

@@ -128,7 +128,7 @@ impl State {
             self.pending.insert(
                 path.clone(),
                 Pending::Set {
-                    text: doc.rope.to_string(),
+                    text: crate::text::rope::text_of(&doc.rope),
                     version: Some(doc.version),
                 },
             );
@@ -183,7 +183,7 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
                 if !has_base {
                     if let Some(doc) = st.docs.get(path) {
                         *p = Pending::Set {
-                            text: doc.rope.to_string(),
+                            text: crate::text::rope::text_of(&doc.rope),
                             version: Some(*version),
                         };
                     }

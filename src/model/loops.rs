@@ -6,6 +6,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
+use smallvec::SmallVec;
 
 use super::{ItemRef, Series, Workspace};
 use crate::config::FEEDBACK;
@@ -28,8 +29,9 @@ pub struct Loop {
     pub id: LoopId,
     /// The item that opened it.
     pub origin: ItemRef,
-    /// Every item of the loop in date order, the origin included.
-    pub items: Vec<ItemRef>,
+    /// Every item of the loop in date order, the origin included. Most loops have one or
+    /// two, kept inline: a workspace has tens of thousands of loops.
+    pub items: SmallVec<[ItemRef; 2]>,
     /// Its origin is feedback received.
     pub feedback: bool,
     /// The date of the origin's meeting.
@@ -209,7 +211,7 @@ pub(super) fn build(
     let mut item_loop = HashMap::default();
     for &old in &numbering {
         let id = super::LoopId(renumber[old]);
-        let items: Vec<ItemRef> = members[old].iter().map(|&i| order[i]).collect();
+        let items: SmallVec<[ItemRef; 2]> = members[old].iter().map(|&i| order[i]).collect();
         let origin_at = origins[old];
         let origin = order[origin_at];
         let date = |r: &ItemRef| ws.item_date(*r).unwrap_or(NaiveDate::MIN);

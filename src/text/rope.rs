@@ -40,6 +40,14 @@ pub fn char_at(rope: &Rope, line: u32, col: u32, unit: ColumnUnit) -> usize {
     start + content_chars
 }
 
+/// The rope's text in one string of exactly its size (`to_string` goes through a
+/// formatter that grows its buffer by doubling: up to twice the document).
+pub fn text_of(rope: &Rope) -> String {
+    let mut text = String::with_capacity(rope.len_bytes());
+    rope.chunks().for_each(|chunk| text.push_str(chunk));
+    text
+}
+
 /// Replaces the text between two positions (in either order) with `new_text`. Returns the
 /// byte range replaced, in the text as it was.
 pub fn replace(
@@ -68,6 +76,7 @@ mod tests {
         // UTF-16: 🙂 is two units; `b` is at column 3.
         let replaced = replace(&mut rope, (0, 3), (0, 4), "B", ColumnUnit::Utf16);
         assert_eq!(rope.to_string(), "a🙂B\r\nc\u{2028}d\re");
+        assert_eq!(text_of(&rope), rope.to_string());
         // The byte range: `a` is one byte and 🙂 four.
         assert_eq!(replaced, TextRange::new(5, 6));
         // UTF-8: the U+2028 is three bytes and does not break the line.

@@ -556,7 +556,7 @@ fn unknown_themes(sink: &mut Sink, series: &Series) {
 
 fn duplicate_ids(sink: &mut Sink, series: &Series) {
     let ws = sink.ws;
-    let mut dups: Vec<(&crate::syntax::Name, &Vec<ItemRef>)> =
+    let mut dups: Vec<(&crate::syntax::Name, &[ItemRef])> =
         series.ids.iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort();
     for (id, occurrences) in dups {
