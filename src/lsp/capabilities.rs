@@ -15,6 +15,9 @@ pub struct ClientCaps {
     pub watch_files_dynamically: bool,
     pub pull_configuration: bool,
     pub work_done_progress: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and can be told to pull
+    /// again (`workspace/diagnostic/refresh`): open documents are then pulled, not pushed.
+    pub pull_diagnostics: bool,
 }
 
 impl ClientCaps {
@@ -32,6 +35,17 @@ impl ClientCaps {
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
+            // Without refresh the server could not say that an open document's findings
+            // changed because of another file: such a client is pushed to.
+            pull_diagnostics: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some())
+                && ws
+                    .and_then(|w| w.diagnostics.as_ref())
+                    .and_then(|d| d.refresh_support)
+                    .unwrap_or(false),
         }
     }
 }
@@ -49,13 +63,22 @@ pub fn negotiate_encoding(params: &InitializeParams) -> ColumnUnit {
     }
 }
 
-pub fn server_capabilities(unit: ColumnUnit) -> ServerCapabilities {
+pub fn server_capabilities(unit: ColumnUnit, caps: &ClientCaps) -> ServerCapabilities {
     let encoding = match unit {
         ColumnUnit::Utf8 => PositionEncodingKind::UTF8,
         _ => PositionEncodingKind::UTF16,
     };
     ServerCapabilities {
         position_encoding: Some(encoding),
+        diagnostic_provider: caps.pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("1on1".into()),
+                // A document's findings depend on the other files of its series.
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),

@@ -230,6 +230,14 @@ impl LanguageServer for Server {
         self.on_configuration(params).await;
     }
 
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.blocking("diagnostic", move |s| s.diagnostic(params))
+            .await
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         self.blocking("hover", move |s| s.hover(params)).await
     }

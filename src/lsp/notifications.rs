@@ -21,7 +21,9 @@ use crate::text::TextRange;
 impl Server {
     pub(super) fn on_initialize(&self, params: InitializeParams) -> InitializeResult {
         let unit = negotiate_encoding(&params);
-        let _ = self.inner.caps.set(ClientCaps::of(&params));
+        let caps = ClientCaps::of(&params);
+        let capabilities = server_capabilities(unit, &caps);
+        let _ = self.inner.caps.set(caps);
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -41,7 +43,7 @@ impl Server {
             st.client_settings = settings_section(opts);
         }
         InitializeResult {
-            capabilities: server_capabilities(unit),
+            capabilities,
             server_info: Some(ServerInfo {
                 name: "oneonone-ls".into(),
                 version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -201,6 +203,8 @@ impl Server {
         let mut st = lock(&self.inner.state);
         st.docs.remove(&path);
         st.uris.insert(path.clone(), uri);
+        // Published again as a closed file (a client that pulls had it pulled while open).
+        st.unpublished.insert(path.clone());
         let pending = match on_disk {
             Some(text) => Pending::Set {
                 text,
@@ -404,7 +408,7 @@ impl Server {
                 // file at a time, so that a workspace's publications are never all in
                 // memory at once.
                 let mut batch = Vec::new();
-                match &frames {
+                let refresh = match &frames {
                     Some(out) => this.publish_diagnostics(&mut |uri, json, version| {
                         out.send_blocking(super::output::publish_diagnostics_frame(
                             &uri, &json, version,
@@ -413,14 +417,22 @@ impl Server {
                     None => this.publish_diagnostics(&mut |uri, json, version| {
                         batch.push((uri, json, version))
                     }),
-                }
-                batch
+                };
+                (batch, refresh)
             })
             .await;
-            let Ok(batch) = batch else {
+            let Ok((batch, refresh)) = batch else {
                 eprintln!("oneonone-ls: computing diagnostics panicked");
                 continue;
             };
+            if refresh {
+                // Not awaited here: the answer comes through the message loop, and
+                // publishing goes on meanwhile.
+                let client = self.client().clone();
+                tokio::spawn(async move {
+                    let _ = client.workspace_diagnostic_refresh().await;
+                });
+            }
             for (uri, json, version) in batch {
                 let diagnostics: Vec<Diagnostic> =
                     serde_json::from_slice(&json).unwrap_or_default();
@@ -434,8 +446,14 @@ impl Server {
     /// Hands `send` the diagnostics (a JSON array) of every file whose findings changed,
     /// for its current version only, open documents first. A file that is not open, or
     /// open at the version last published, is not sent again while its findings are the
-    /// ones last sent.
-    fn publish_diagnostics(&self, send: &mut dyn FnMut(Uri, Arc<Vec<u8>>, Option<i32>)) {
+    /// ones last sent. For a client that pulls, open documents are left to the pulls;
+    /// true when one of them changed without an edit of its own, so that the client must
+    /// be told to pull again.
+    fn publish_diagnostics(&self, send: &mut dyn FnMut(Uri, Arc<Vec<u8>>, Option<i32>)) -> bool {
+        // The publisher first, then the workspace: whoever holds the publisher brings the
+        // findings up to date with the newest workspace, never with an older one.
+        let mut publisher = lock(&self.inner.publisher);
+        let publisher = &mut *publisher;
         let ws = analyse(&self.inner.state, &self.inner.serial);
         let (mut paths, unit, open_versions) = {
             let mut st = lock(&self.inner.state);
@@ -454,9 +472,10 @@ impl Server {
             (paths, st.unit, versions)
         };
         paths.sort_by_key(|(p, _)| !open_versions.contains_key(p));
-        let mut publisher = lock(&self.inner.publisher);
-        let publisher = &mut *publisher;
         publisher.live.update(&ws);
+        let pull = self.caps().pull_diagnostics;
+        let mut refresh = false;
+        let mut unpushed = Vec::new();
         let mut published = Vec::new();
         let mut cleared = Vec::new();
         for (path, uri) in paths {
@@ -474,6 +493,25 @@ impl Server {
             let Some(found) = publisher.live.file(id).cloned() else {
                 continue;
             };
+            if pull {
+                match open {
+                    Some(current) => {
+                        // Pulled, not pushed; what was pushed while it was closed goes.
+                        if publisher.sent.remove(&path).is_some() {
+                            unpushed.push((path.clone(), uri.clone()));
+                        }
+                        // The client pulls again when it edits the document; when the
+                        // findings changed through another file, it is told to.
+                        refresh |= publisher.pulled.get(&path).is_some_and(|p| {
+                            p.version == Some(current) && p.rendered.stamp != found.stamp
+                        });
+                        continue;
+                    }
+                    None => {
+                        publisher.pulled.remove(&path);
+                    }
+                }
+            }
             let sent = (found.stamp, open);
             if publisher.sent.get(&path) == Some(&sent) {
                 continue;
@@ -504,6 +542,13 @@ impl Server {
             }
         }
         let empty = Arc::new(b"[]".to_vec());
+        for (path, uri) in unpushed {
+            if st.published.remove(&path) {
+                if let Some(uri) = uri {
+                    send(uri, empty.clone(), None);
+                }
+            }
+        }
         for (path, uri) in cleared {
             if st.published.remove(&path) {
                 if let Some(uri) = uri {
@@ -511,6 +556,7 @@ impl Server {
                 }
             }
         }
+        refresh
     }
 }
 

@@ -4,7 +4,8 @@
 //! ones after it get their new line numbers, and an unchanged array is sent as it was.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::config::Severity;
@@ -23,12 +24,74 @@ pub struct Publisher {
     /// The stamp of the findings last published for each file, and the version they were
     /// published for.
     pub sent: HashMap<PathBuf, (u64, Option<i32>)>,
+    /// What a client that pulls diagnostics was last answered, per open document.
+    pub pulled: HashMap<PathBuf, Pulled>,
+}
+
+/// The last answer to a pull of one document's diagnostics.
+pub struct Pulled {
+    /// Its result id: the same while the diagnostics stay the same.
+    pub id: String,
+    /// The document's version it answered for.
+    pub version: Option<i32>,
+    pub rendered: Rendered,
+}
+
+impl Publisher {
+    /// Answers a pull of the diagnostics of `file` (at `path`), whose findings are `found`:
+    /// the result id, and the diagnostics as a JSON array unless the client holds them
+    /// already (`previous` is their result id). Typing that leaves the diagnostics as they
+    /// were costs the edited stretch only: they are brought up to date from the last
+    /// answer, found the same, and not sent.
+    pub fn pull(
+        &mut self,
+        path: &Path,
+        file: &SourceFile,
+        found: &FileDiagnostics,
+        unit: ColumnUnit,
+        previous: Option<&str>,
+    ) -> (String, Option<Arc<Vec<u8>>>) {
+        let (rendered, id) = match self.pulled.remove(path) {
+            Some(last) => {
+                let json = last.rendered.json.clone();
+                let rendered = render(file, found, unit, Some(last.rendered));
+                // Compares the pointers first: an array found unchanged is the same one.
+                let id = if rendered.json == json {
+                    last.id
+                } else {
+                    result_id()
+                };
+                (rendered, id)
+            }
+            None => (render(file, found, unit, None), result_id()),
+        };
+        let json = (previous != Some(id.as_str())).then(|| rendered.json.clone());
+        let pulled = Pulled {
+            id: id.clone(),
+            version: file.version,
+            rendered,
+        };
+        self.pulled.insert(path.to_owned(), pulled);
+        (id, json)
+    }
+}
+
+/// A result id no other answer of this process has, nor (with the process's start time
+/// in it) one of an earlier run of the server a client may still hold.
+fn result_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    static RUN: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    });
+    format!("{:x}-{}", *RUN, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// The JSON array of one file's diagnostics, and its parts.
 pub struct Rendered {
     /// The stamp of the findings it renders.
-    stamp: u64,
+    pub stamp: u64,
     unit: ColumnUnit,
     entries: Vec<Entry>,
     pub json: Arc<Vec<u8>>,
