@@ -20,18 +20,28 @@ def percentile(values, p):
 
 
 def main(src, out):
-    by_size = defaultdict(list)
+    # mode -> doc size -> latencies
+    by_mode = defaultdict(lambda: defaultdict(list))
     with open(src, newline="") as f:
         for row in csv.DictReader(f):
-            by_size[int(row["doc_bytes"])].append(float(row["ms"]))
-    sizes = sorted(by_size)
+            by_mode[row.get("mode", "pushed")][int(row["doc_bytes"])].append(float(row["ms"]))
+    sizes = sorted(by_mode["pushed"])
     mb = [s / 1e6 for s in sizes]
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
-    for s, x in zip(sizes, mb):
-        ys = by_size[s]
-        ax.scatter([x] * len(ys), ys, s=6, alpha=0.25, color="tab:gray")
-    for p, style, label in [(0.5, "o-", "p50"), (0.95, "s--", "p95")]:
-        ax.plot(mb, [percentile(by_size[s], p) for s in sizes], style, label=label)
+    modes = [
+        ("pushed", "tab:blue", "publishDiagnostics (pushed)"),
+        ("pulled", "tab:orange", "textDocument/diagnostic (pulled)"),
+    ]
+    for mode, color, name in modes:
+        by_size = by_mode.get(mode)
+        if not by_size:
+            continue
+        for s, x in zip(sizes, mb):
+            ys = by_size[s]
+            ax.scatter([x] * len(ys), ys, s=6, alpha=0.2, color=color)
+        for p, style in [(0.5, "o-"), (0.95, "s--")]:
+            ys = [percentile(by_size[s], p) for s in sizes]
+            ax.plot(mb, ys, style, color=color, label=f"{name}, p{round(p * 100)}")
     ax.axhline(2, color="tab:green", linewidth=1, label="target p95 (1 MB): 2 ms")
     ax.axhline(5, color="tab:red", linewidth=1, label="spec bar: 5 ms")
     ax.set_xscale("log")
@@ -42,7 +52,7 @@ def main(src, out):
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("running doc size")
-    ax.set_ylabel("keystroke -> diagnostics published (ms)")
+    ax.set_ylabel("keystroke -> diagnostics at the editor (ms)")
     ax.set_title("oneonone-ls: one keystroke in the newest meeting")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
