@@ -44,7 +44,7 @@ fn meetings_sections_and_items_with_their_states() {
                 it.content.slice(text),
                 it.task,
                 it.section,
-                it.meeting,
+                it.meeting(),
                 f.depth(i as u32),
             )
         })

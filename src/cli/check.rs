@@ -61,7 +61,7 @@ pub fn findings(ws: &Workspace) -> Vec<(Finding, Severity)> {
                 end_column: end.col + 1,
                 severity: d.severity.as_str(),
                 rule: d.rule.id(),
-                message: d.message,
+                message: d.message.into(),
             };
             (finding, d.severity)
         })

@@ -54,7 +54,7 @@ pub fn diagnostic(file: &SourceFile, d: &ide::Diagnostic, unit: ColumnUnit) -> l
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.rule.id().to_string())),
         source: Some("1on1".to_string()),
-        message: d.message.clone(),
+        message: d.message.to_string(),
         ..Default::default()
     }
 }

@@ -52,13 +52,13 @@ impl AsyncWrite for LibraryOutput {
 }
 
 /// Past this many bytes of our frames waiting for the writer, the publisher waits.
-const BACKLOG_LIMIT: usize = 1 << 20;
+const BACKLOG_LIMIT: usize = 1 << 18;
 
 /// The bytes of our own frames handed to the writer and not written yet.
 ///
 /// The publisher renders on a thread of its own and can outrun a client that reads slowly:
 /// a workspace's first publication would then sit in memory whole (3.5 MB for the 10 MB
-/// benchmark workspace). It waits instead while a megabyte is waiting.
+/// benchmark workspace). It waits instead while a quarter of a megabyte is waiting.
 #[derive(Default)]
 pub struct Backlog {
     state: Mutex<BacklogState>,
@@ -294,7 +294,7 @@ mod tests {
 
     /// A publisher over the limit waits until the writer has written enough, or is gone.
     #[test]
-    fn the_publisher_waits_while_a_megabyte_waits_for_the_writer() {
+    fn the_publisher_waits_while_its_frames_wait_for_the_writer() {
         for drain in [true, false] {
             let backlog = Arc::new(Backlog::default());
             backlog.reserve(BACKLOG_LIMIT + 1);

@@ -63,11 +63,11 @@ pub fn is_feedback_received(ws: &Workspace, r: ItemRef) -> bool {
 
 /// [`is_feedback_received`] for an item, given a way to tell whether it is tagged.
 fn received(item: &crate::syntax::Item, tagged: impl FnOnce() -> bool) -> bool {
-    if item.meeting.is_none() {
+    if item.meeting().is_none() {
         return false;
     }
     match item.section {
-        SectionKind::Feedback => item.parent.is_none() || tagged(),
+        SectionKind::Feedback => item.parent().is_none() || tagged(),
         SectionKind::Agenda => false,
         _ => tagged(),
     }

@@ -478,7 +478,7 @@ impl Workspace {
     /// The date of the meeting an item is in.
     pub fn item_date(&self, r: ItemRef) -> Option<NaiveDate> {
         let file = self.file(r.file);
-        let m = file.parsed.item(r.item).meeting?;
+        let m = file.parsed.item(r.item).meeting()?;
         Some(file.parsed.meeting(m).date)
     }
 
@@ -533,7 +533,7 @@ impl Workspace {
     pub fn loop_in_meeting(&self, l: &Loop, m: MeetingRef) -> bool {
         l.items
             .iter()
-            .any(|r| r.file == m.file && self.item(*r).meeting == Some(m.meeting))
+            .any(|r| r.file == m.file && self.item(*r).meeting() == Some(m.meeting))
     }
 
     /// The open loops of `series` opened before meeting `m` (or all, without one) that

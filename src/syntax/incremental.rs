@@ -68,8 +68,8 @@ fn links(
         task: it.task,
         done: it.done().map(|d| d.date),
         due: it.due().map(|d| d.date),
-        parent: it.parent,
-        meeting: it.meeting,
+        parent: it.parent(),
+        meeting: it.meeting(),
         section: it.section,
     });
     let tags = file.tags[tags]
@@ -220,7 +220,7 @@ fn stretch(
     let moved_item = |i: ItemIdx| i + new_items as ItemIdx - old_items as ItemIdx;
     for it in &mut file.items[items_before + new_items..] {
         it.shift(shift);
-        it.parent = it.parent.map(moved_item);
+        it.set_parent(it.parent().map(moved_item));
     }
 
     let mut tags_after = file.tags.split_off(tag_span.end);

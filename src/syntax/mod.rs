@@ -97,7 +97,7 @@ impl ParsedFile {
     /// The top-level agenda items of a meeting.
     pub fn agenda_items(&self, idx: MeetingIdx) -> impl Iterator<Item = (ItemIdx, &Item)> {
         self.meeting_items(idx)
-            .filter(|(_, it)| it.parent.is_none() && it.section == SectionKind::Agenda)
+            .filter(|(_, it)| it.parent().is_none() && it.section == SectionKind::Agenda)
     }
 
     /// The tags in an item and the items nested in it.
@@ -131,8 +131,8 @@ impl ParsedFile {
 
     /// How deep an item is nested: 0 for a top-level item.
     pub fn depth(&self, idx: ItemIdx) -> usize {
-        std::iter::successors(self.items[idx as usize].parent, |&p| {
-            self.items[p as usize].parent
+        std::iter::successors(self.items[idx as usize].parent(), |&p| {
+            self.items[p as usize].parent()
         })
         .count()
     }
@@ -179,7 +179,8 @@ pub struct Meeting {
     pub title: String,
     /// From the heading to the next level-1 or level-2 heading.
     pub range: TextRange,
-    pub sections: Vec<Section>,
+    /// Inline up to three (agenda, notes, actions): a workspace holds thousands of meetings.
+    pub sections: smallvec::SmallVec<[Section; 3]>,
     /// Indices of the meeting's items (contiguous).
     pub items: std::ops::Range<ItemIdx>,
 }
@@ -209,19 +210,24 @@ pub enum TaskState {
     Cancelled,
 }
 
+/// An absent index in [`Item`]'s 32-bit fields (an `Option<u32>` takes 64 bits).
+const NONE: u32 = u32::MAX;
+
 /// A list item at any depth.
 ///
 /// A workspace holds every item of every note for as long as it runs, so an item is kept
-/// small (48 bytes): what only some items have (a block id, a done or due date) lives in a
-/// box of its own.
+/// small (40 bytes): what only some items have (a block id, a done or due date) lives in a
+/// box of its own, and its parent and meeting are 32-bit indices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     /// The whole item, nested items included.
     pub range: TextRange,
     /// The first line after the marker and checkbox.
     pub content: TextRange,
-    pub parent: Option<ItemIdx>,
-    pub meeting: Option<MeetingIdx>,
+    /// The item it is nested in ([`NONE`] for none; see [`Item::parent`]).
+    parent: u32,
+    /// The meeting it is in ([`NONE`] for none; see [`Item::meeting`]).
+    meeting: u32,
     marks: Option<Box<ItemMarks>>,
     /// Where the `[ ]` starts, when `task` is set.
     checkbox_at: u32,
@@ -243,6 +249,24 @@ impl Item {
     /// From the list marker to the end of the first line (trailing blanks trimmed).
     pub fn first_line(&self) -> TextRange {
         TextRange::new(self.range.start(), self.content.end())
+    }
+
+    /// The item it is nested in.
+    pub fn parent(&self) -> Option<ItemIdx> {
+        (self.parent != NONE).then_some(self.parent)
+    }
+
+    pub(crate) fn set_parent(&mut self, parent: Option<ItemIdx>) {
+        self.parent = parent.unwrap_or(NONE);
+    }
+
+    /// The meeting it is in (none for an item before the first meeting).
+    pub fn meeting(&self) -> Option<MeetingIdx> {
+        (self.meeting != NONE).then_some(self.meeting)
+    }
+
+    pub(crate) fn set_meeting(&mut self, meeting: Option<MeetingIdx>) {
+        self.meeting = meeting.unwrap_or(NONE);
     }
 
     /// Done or cancelled, or carrying a done date.

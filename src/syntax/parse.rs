@@ -199,8 +199,8 @@ fn new_item(text: &str, range: TextRange, parent: Option<ItemIdx>) -> Item {
     Item {
         range,
         content: TextRange::new(range.start() + content_start, first_line_end),
-        parent,
-        meeting: None,
+        parent: parent.unwrap_or(NONE),
+        meeting: NONE,
         marks: None,
         checkbox_at,
         section: SectionKind::Notes,
@@ -238,7 +238,7 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
                         .trim()
                         .to_string(),
                     range: TextRange::new(h.line.start(), meeting_end),
-                    sections: Vec::new(),
+                    sections: smallvec::SmallVec::new(),
                     items: 0..0,
                 }),
                 None => file.problems.push(SyntaxProblem::InvalidDate {
@@ -275,7 +275,7 @@ pub(super) fn build_meetings(text: &str, file: &mut ParsedFile, name_date: Optio
                 heading,
                 title,
                 range: TextRange::new(file.body_start, end),
-                sections: Vec::new(),
+                sections: smallvec::SmallVec::new(),
                 items: 0..0,
             });
         }
@@ -315,7 +315,7 @@ pub(super) fn fill_meeting(text: &str, file: &mut ParsedFile, mi: usize) {
     let within = starting_within(items, |it| it.range.start(), meeting.range);
     meeting.items = within.start as ItemIdx..within.end as ItemIdx;
     for item in &mut items[within] {
-        item.meeting = Some(mi as MeetingIdx);
+        item.set_meeting(Some(mi as MeetingIdx));
         item.section = meeting
             .sections
             .iter()
@@ -356,7 +356,7 @@ pub fn section_kind(heading_text: &str) -> SectionKind {
 pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
     for run in runs {
         let meeting = match run.item {
-            Some(i) => file.items[i as usize].meeting,
+            Some(i) => file.items[i as usize].meeting(),
             None => file.meeting_at(run.range.start()),
         };
         for (name, range) in inline::tags(text, run.range) {

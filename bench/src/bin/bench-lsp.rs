@@ -153,11 +153,16 @@ impl Lsp {
 
     /// Pulls the diagnostics of `path`; the answer and its result id.
     fn pull(&mut self, id: i64, path: &Path, previous: Option<&str>) -> (Instant, Message, String) {
-        let sent = self.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic",
-            "params": {"textDocument": {"uri": uri(path)}, "previousResultId": previous}}));
+        let sent = self.send(
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic",
+            "params": {"textDocument": {"uri": uri(path)}, "previousResultId": previous}}),
+        );
         let answer = self.until("diagnostic answer", |h| h.id == Some(json!(id)));
         let body: Value = serde_json::from_slice(&answer.body).expect("json");
-        let result_id = body["result"]["resultId"].as_str().unwrap_or("").to_string();
+        let result_id = body["result"]["resultId"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         (sent, answer, result_id)
     }
 

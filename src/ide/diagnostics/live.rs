@@ -153,6 +153,8 @@ impl LiveDiagnostics {
         }
         for (file, mut list) in by_file {
             list.sort_by(text_order);
+            // Kept for as long as the file's findings stay: without what pushing left spare.
+            list.shrink_to_fit();
             self.files.insert(
                 file,
                 Arc::new(FileDiagnostics {

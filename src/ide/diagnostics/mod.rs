@@ -21,7 +21,8 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
     pub rule: Rule,
-    pub message: String,
+    /// Boxed at its exact size: a workspace keeps tens of thousands of findings.
+    pub message: Box<str>,
 }
 
 /// Every finding of the workspace, file by file in path order, then by position.
@@ -190,7 +191,7 @@ impl Sink<'_> {
                 range,
                 severity,
                 rule,
-                message,
+                message: message.into_boxed_str(),
             });
         }
     }
