@@ -119,7 +119,7 @@ fn a_file_named_by_date_is_one_meeting_and_its_folder_one_series() {
     assert_eq!(maya.meetings.len(), 2);
     assert_eq!(maya.loops.len(), 1);
     assert_eq!(
-        maya.loops[0].items.len(),
+        maya.items_of(&maya.loops[0]).len(),
         2,
         "the reference in the later file joins the loop"
     );

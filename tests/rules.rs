@@ -456,7 +456,7 @@ fn references_resolve_within_a_series_or_are_broken() {
     // whole series), so all join it.
     let s = &ws.series().next().unwrap();
     assert_eq!(s.loops.len(), 1, "{:?}", s.loops);
-    assert_eq!(s.loops[0].items.len(), 3);
+    assert_eq!(s.items_of(&s.loops[0]).len(), 3);
     // A task whose every reference is broken opens a loop of its own.
     let only_broken = b.replace(" [[#^budget]]\n", "\n");
     let ws = workspace(&[

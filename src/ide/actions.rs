@@ -121,7 +121,7 @@ fn meeting_for_carry(
 /// Every open item of the loop gets `[x]` and today's done date.
 pub fn close_loop(ws: &Workspace, l: &Loop, fixes: Option<Diagnostic>) -> Action {
     let mut edits = Vec::new();
-    for &r in &l.items {
+    for &r in ws.loop_items(l) {
         let item = ws.item(r);
         if item.is_closed() {
             continue;

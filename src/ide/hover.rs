@@ -109,7 +109,7 @@ pub fn loop_history(ws: &Workspace, l: &Loop) -> String {
         },
     };
     let mut md = format!("**{kind}**: {state}\n\n");
-    for (i, r) in l.items.iter().enumerate() {
+    for (i, r) in ws.loop_items(l).iter().enumerate() {
         let date = ws.item_date(*r).map(|d| d.to_string()).unwrap_or_default();
         let what = if i == 0 { "opened" } else { "mentioned" };
         let _ = writeln!(md, "- {date} {what}: {}", quoted(ws, *r));

@@ -207,6 +207,22 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
     for (path, p) in pending {
         touched.insert(path.clone());
         changes.push(match p {
+            // The text the workspace has already (an open document the index has just read
+            // from disk): only its version changes, and its tree is not built again (the
+            // parse of a 0.5 MB doc takes 3 MB for a moment, just when every note is in
+            // memory).
+            Pending::Set { text, version }
+                if base
+                    .file_by_path(&path)
+                    .and_then(|id| base.get_file(id))
+                    .is_some_and(|f| f.text == text) =>
+            {
+                FileChange::Edit {
+                    path,
+                    edits: Vec::new(),
+                    version,
+                }
+            }
             Pending::Set { text, version } => {
                 let mut file = SourceFile::new(path, text, max);
                 file.version = version;

@@ -6,7 +6,6 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
-use smallvec::SmallVec;
 
 use super::{ItemRef, Series, Workspace};
 use crate::config::FEEDBACK;
@@ -15,6 +14,13 @@ use crate::syntax::SectionKind;
 /// A loop of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LoopId(pub u32);
+
+/// A stretch of [`Series::loop_members`]: one loop's items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemSpan {
+    pub(super) start: u32,
+    pub(super) len: u32,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoopState {
@@ -29,9 +35,10 @@ pub struct Loop {
     pub id: LoopId,
     /// The item that opened it.
     pub origin: ItemRef,
-    /// Every item of the loop in date order, the origin included. Most loops have one or
-    /// two, kept inline: a workspace has tens of thousands of loops.
-    pub items: SmallVec<[ItemRef; 2]>,
+    /// Where its items are in the series' [`Series::loop_members`] (see
+    /// [`Series::items_of`]): a workspace has tens of thousands of loops, most of one or
+    /// two items, and a list each would double what they take.
+    pub items: ItemSpan,
     /// Its origin is feedback received.
     pub feedback: bool,
     /// The date of the origin's meeting.
@@ -91,7 +98,7 @@ enum Visit {
 pub(super) fn build(
     ws: &Workspace,
     series: &Series,
-) -> (Vec<Loop>, HashMap<ItemRef, super::LoopId>) {
+) -> (Vec<Loop>, Vec<ItemRef>, Vec<(ItemRef, super::LoopId)>) {
     // Items of dated meetings in date order; only they open or join loops.
     let mut order: Vec<ItemRef> = Vec::new();
     for m in &series.meetings {
@@ -208,10 +215,16 @@ pub(super) fn build(
     }
 
     let mut loops = Vec::with_capacity(origins.len());
-    let mut item_loop = HashMap::default();
+    let mut all_items = Vec::with_capacity(members.iter().map(Vec::len).sum());
+    let mut item_loop = Vec::with_capacity(all_items.capacity());
     for &old in &numbering {
         let id = super::LoopId(renumber[old]);
-        let items: SmallVec<[ItemRef; 2]> = members[old].iter().map(|&i| order[i]).collect();
+        let span = ItemSpan {
+            start: all_items.len() as u32,
+            len: members[old].len() as u32,
+        };
+        all_items.extend(members[old].iter().map(|&i| order[i]));
+        let items = &all_items[span.start as usize..];
         let origin_at = origins[old];
         let origin = order[origin_at];
         let date = |r: &ItemRef| ws.item_date(*r).unwrap_or(NaiveDate::MIN);
@@ -227,9 +240,7 @@ pub(super) fn build(
         } else {
             LoopState::Open
         };
-        for r in &items {
-            item_loop.insert(*r, id);
-        }
+        item_loop.extend(items.iter().map(|r| (*r, id)));
         loops.push(Loop {
             id,
             origin,
@@ -237,9 +248,11 @@ pub(super) fn build(
             opened: date(&origin),
             last_activity,
             closed_on,
-            items,
+            items: span,
             state,
         });
     }
-    (loops, item_loop)
+    // An item belongs to one loop at most.
+    item_loop.sort_unstable_by_key(|(r, _)| *r);
+    (loops, all_items, item_loop)
 }

@@ -18,8 +18,8 @@ use crate::syntax::{self, ItemIdx, MeetingIdx, ParsedFile, Reparse};
 use crate::text::{LineIndex, TextRange};
 
 pub use delta::{FileDelta, StretchEdit};
-pub use loops::{Loop, LoopId, LoopState};
-pub use series::{BlockIds, Series, SeriesId, SeriesKey};
+pub use loops::{ItemSpan, Loop, LoopId, LoopState};
+pub use series::{BlockIds, Series, SeriesId, SeriesKey, Targets};
 
 /// What puts a file into a series.
 fn series_key(path: &Path, parsed: &ParsedFile) -> SeriesKey {
@@ -529,9 +529,14 @@ impl Workspace {
         !agenda.is_empty() && agenda.iter().all(|&r| self.is_status_update(r))
     }
 
+    /// Every item of a loop in date order, the origin first.
+    pub fn loop_items(&self, l: &Loop) -> &[ItemRef] {
+        self.series_of(l.origin.file).items_of(l)
+    }
+
     /// Whether some item of `l` is in meeting `m`.
     pub fn loop_in_meeting(&self, l: &Loop, m: MeetingRef) -> bool {
-        l.items
+        self.loop_items(l)
             .iter()
             .any(|r| r.file == m.file && self.item(*r).meeting() == Some(m.meeting))
     }
