@@ -37,7 +37,8 @@ pub type MeetingIdx = u32;
 pub struct ParsedFile {
     /// Whether the text starts with a UTF-8 byte order mark.
     pub bom: bool,
-    pub front_matter: Option<FrontMatter>,
+    /// Boxed: most notes (a folder of one-meeting files) have none.
+    pub front_matter: Option<Box<FrontMatter>>,
     /// Where the markdown starts: after the BOM and the front matter.
     pub body_start: usize,
     /// Top-level headings (not inside lists or quotes), in order.

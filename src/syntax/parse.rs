@@ -27,7 +27,7 @@ pub fn parse(text: &str, name_date: Option<NaiveDate>) -> ParsedFile {
         start = fm.range.end();
         file.problems
             .extend(fm.problems.iter().cloned().map(SyntaxProblem::FrontMatter));
-        file.front_matter = Some(fm);
+        file.front_matter = Some(Box::new(fm));
     }
     file.body_start = start;
     let blocks = walk_blocks(text, TextRange::new(start, text.len()), 0);
