@@ -81,9 +81,9 @@ pub fn code_lenses(ws: &Workspace, file: FileId) -> Vec<Lens> {
         .find(|(m, _)| {
             ws.file(m.file)
                 .parsed
-                .tags
+                .meeting_tags(m.meeting)
                 .iter()
-                .any(|t| t.meeting == Some(m.meeting) && theme_of(&t.name) == GROWTH)
+                .any(|t| theme_of(&t.name) == GROWTH)
         })
         .map(|(_, d)| *d);
     let growth = match last_growth {

@@ -136,12 +136,7 @@ pub fn meeting_overview(ws: &Workspace, m: MeetingRef) -> String {
     let f = ws.file(m.file);
     let meeting = ws.meeting(m);
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for t in f
-        .parsed
-        .tags
-        .iter()
-        .filter(|t| t.meeting == Some(m.meeting))
-    {
+    for t in f.parsed.meeting_tags(m.meeting) {
         let theme = theme_of(&t.name);
         if ws.config.is_theme(theme) {
             match counts.iter_mut().find(|(n, _)| n == theme) {

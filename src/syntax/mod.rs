@@ -101,6 +101,12 @@ impl ParsedFile {
             .filter(|(_, it)| it.parent().is_none() && it.section == SectionKind::Agenda)
     }
 
+    /// The tags in a meeting, heading included.
+    pub fn meeting_tags(&self, idx: MeetingIdx) -> &[Tag] {
+        let r = self.meetings[idx as usize].range;
+        &self.tags[starting_within(&self.tags, |t| t.range.start(), r)]
+    }
+
     /// The tags in an item and the items nested in it.
     pub fn subtree_tags(&self, idx: ItemIdx) -> &[Tag] {
         let r = self.items[idx as usize].range;
@@ -348,7 +354,6 @@ pub struct Tag {
     /// The tag, `#` included.
     pub range: TextRange,
     pub item: Option<ItemIdx>,
-    pub meeting: Option<MeetingIdx>,
 }
 
 /// `[[#^id]]` or `[[name#^id]]`.
@@ -362,7 +367,6 @@ pub struct Reference {
     /// The id inside it.
     pub id_range: TextRange,
     pub item: Option<ItemIdx>,
-    pub meeting: Option<MeetingIdx>,
 }
 
 /// What parsing noticed on the way.

@@ -355,16 +355,11 @@ pub fn section_kind(heading_text: &str) -> SectionKind {
 /// file's lists.
 pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
     for run in runs {
-        let meeting = match run.item {
-            Some(i) => file.items[i as usize].meeting(),
-            None => file.meeting_at(run.range.start()),
-        };
         for (name, range) in inline::tags(text, run.range) {
             file.tags.push(Tag {
                 name,
                 range,
                 item: run.item,
-                meeting,
             });
         }
         for (name, id, range, id_range) in inline::references(text, run.range) {
@@ -374,7 +369,6 @@ pub(super) fn scan_runs(text: &str, file: &mut ParsedFile, runs: &[Run]) {
                 range,
                 id_range,
                 item: run.item,
-                meeting,
             });
         }
         let Some(i) = run.item else { continue };

@@ -287,9 +287,9 @@ fn agenda_rules(sink: &mut Sink, m: MeetingRef) {
 fn meeting_has_theme(ws: &Workspace, m: MeetingRef, theme: &str) -> bool {
     ws.file(m.file)
         .parsed
-        .tags
+        .meeting_tags(m.meeting)
         .iter()
-        .any(|t| t.meeting == Some(m.meeting) && theme_of(&t.name) == theme)
+        .any(|t| theme_of(&t.name) == theme)
 }
 
 fn career_drift(sink: &mut Sink, series: &Series, m: MeetingRef) {
