@@ -181,3 +181,34 @@ fn a_client_that_cannot_be_told_to_pull_again_is_pushed_to() {
     assert_eq!(p.rules(&uri, Some(1)), ["status-only-agenda"]);
     p.shutdown();
 }
+
+#[test]
+fn a_pull_out_of_turn_malformed_or_for_an_unknown_document_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let uri = uri_of(&root.join("a.1on1.md"));
+    let params = json!({"textDocument": {"uri": uri}});
+    let mut p = Proc::start(&[]);
+    // Before `initialize`: the protocol's "not initialized".
+    assert_eq!(
+        p.error_code("textDocument/diagnostic", params.clone()),
+        -32002
+    );
+    p.initialize_with(&root, Value::Null, pulling_client());
+    assert_eq!(
+        p.error_code("textDocument/diagnostic", json!({"textDocument": 7})),
+        -32602
+    );
+    // A document the server does not know has no findings, and no result id to hold.
+    let unknown = pull(&mut p, &uri_of(&root.join("elsewhere/b.1on1.md")), None);
+    assert_eq!(
+        unknown,
+        json!({"kind": "full", "resultId": null, "items": []})
+    );
+    // After `shutdown`: the protocol's "invalid request".
+    let id = p.request_async("shutdown", Value::Null);
+    p.response(id);
+    assert_eq!(p.error_code("textDocument/diagnostic", params), -32600);
+    p.notify("exit", Value::Null);
+    assert_eq!(p.exit_code(), 0);
+}

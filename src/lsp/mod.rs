@@ -8,6 +8,7 @@ pub mod convert;
 mod notifications;
 mod output;
 mod publish;
+mod pull;
 mod requests;
 mod state;
 mod transport;
@@ -111,8 +112,8 @@ impl Server {
     }
 }
 
-/// The service, for running the server over any transport (tests use an in-memory pipe).
-pub fn service() -> (LspService<Server>, ClientSocket) {
+/// The protocol library's service (run by [`serve`] behind [`pull::Service`]).
+fn service() -> (LspService<Server>, ClientSocket) {
     LspService::build(Server::new)
         .custom_method("oneonone/documentText", Server::document_text)
         .custom_method(transport::INVALID_REQUEST, Server::invalid_request)
@@ -140,6 +141,10 @@ where
         tx: tx.clone(),
         backlog,
     });
+    let service = pull::Service {
+        server: service.inner().clone(),
+        lsp: service,
+    };
     tower_lsp_server::Server::new(checked, output::LibraryOutput(tx.clone()), socket)
         .serve(service)
         .await;
@@ -228,14 +233,6 @@ impl LanguageServer for Server {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.on_configuration(params).await;
-    }
-
-    async fn diagnostic(
-        &self,
-        params: DocumentDiagnosticParams,
-    ) -> Result<DocumentDiagnosticReportResult> {
-        self.blocking("diagnostic", move |s| s.diagnostic(params))
-            .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::capabilities::{negotiate_encoding, server_capabilities, ClientCaps};
 use super::convert;
-use super::state::{analyse, lock, Document, Pending};
+use super::state::{analyse_to_publish, lock, Document, Pending};
 use super::Server;
 use crate::files;
 use crate::model::Workspace;
@@ -454,15 +454,15 @@ impl Server {
         // findings up to date with the newest workspace, never with an older one.
         let mut publisher = lock(&self.inner.publisher);
         let publisher = &mut *publisher;
-        let ws = analyse(&self.inner.state, &self.inner.serial);
+        let (ws, unpublished) = analyse_to_publish(&self.inner.state, &self.inner.serial);
         let (mut paths, unit, open_versions) = {
-            let mut st = lock(&self.inner.state);
+            let st = lock(&self.inner.state);
             let versions: HashMap<PathBuf, i32> = st
                 .docs
                 .iter()
                 .map(|(p, d)| (p.clone(), d.version))
                 .collect();
-            let paths: Vec<(PathBuf, Option<Uri>)> = std::mem::take(&mut st.unpublished)
+            let paths: Vec<(PathBuf, Option<Uri>)> = unpublished
                 .into_iter()
                 .map(|p| {
                     let uri = st.uri_of(&p);

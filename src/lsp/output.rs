@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tower_lsp_server::jsonrpc::Id;
 use tower_lsp_server::ls_types::Uri;
 
 /// What reaches the writer.
@@ -235,26 +236,68 @@ fn content_length(header: &[u8]) -> usize {
 /// already serialised (a JSON array): an unchanged list is serialised once, not per keystroke.
 pub fn publish_diagnostics_frame(uri: &Uri, diagnostics: &[u8], version: Option<i32>) -> Vec<u8> {
     let head = br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#;
-    let uri = serde_json::to_vec(uri).unwrap_or_else(|_| b"\"\"".to_vec());
+    let uri = to_json(uri);
     let version = version
         .map(|v| format!(r#","version":{v}"#))
         .unwrap_or_default();
-    let parts: [&[u8]; 6] = [
+    // The header first, then the body straight after it: one buffer, one copy.
+    frame_of(&[
         head,
         &uri,
         br#","diagnostics":"#,
         diagnostics,
         version.as_bytes(),
         b"}}",
+    ])
+}
+
+/// The answer to a `textDocument/diagnostic` request as one frame, the diagnostics
+/// already serialised (a JSON array).
+pub fn diagnostic_answer_frame(id: &Id, answer: &super::pull::Answer) -> Vec<u8> {
+    use super::pull::Answer;
+    let id = to_json(id);
+    let (head, result_id, items): (&[u8], Vec<u8>, &[u8]) = match answer {
+        Answer::Unchanged(result_id) => (
+            br#"{"kind":"unchanged","resultId":"#,
+            to_json(result_id),
+            b"",
+        ),
+        Answer::Full(result_id, items) => {
+            (br#"{"kind":"full","resultId":"#, to_json(result_id), items)
+        }
+    };
+    let items_key: &[u8] = if items.is_empty() {
+        b""
+    } else {
+        br#","items":"#
+    };
+    let parts: [&[u8]; 8] = [
+        br#"{"jsonrpc":"2.0","id":"#,
+        &id,
+        br#","result":"#,
+        head,
+        &result_id,
+        items_key,
+        items,
+        b"}}",
     ];
+    frame_of(&parts)
+}
+
+/// One frame of the parts of a body, in one buffer.
+fn frame_of(parts: &[&[u8]]) -> Vec<u8> {
     let length: usize = parts.iter().map(|p| p.len()).sum();
-    // The header first, then the body straight after it: one buffer, one copy.
     let mut frame = format!("Content-Length: {length}\r\n\r\n").into_bytes();
     frame.reserve_exact(length);
     for part in parts {
         frame.extend_from_slice(part);
     }
     frame
+}
+
+/// A small value of a frame (an id, a string, a URI) as JSON; they always serialise.
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec())
 }
 
 #[cfg(test)]
@@ -314,6 +357,49 @@ mod tests {
             done_rx.recv().expect("the publisher goes on");
             if drain {
                 assert_eq!(backlog.state().bytes, 10);
+            }
+        }
+    }
+
+    /// An answer to a pull is the response the protocol library would write, full or
+    /// unchanged.
+    #[test]
+    fn a_pull_answer_frame_is_the_response_the_library_would_send() {
+        use super::super::pull::Answer;
+        use tower_lsp_server::ls_types::{Diagnostic, Position, Range};
+        let diagnostics = vec![Diagnostic {
+            range: Range::new(Position::new(3, 0), Position::new(3, 9)),
+            message: "Open \"42\" days".into(),
+            ..Default::default()
+        }];
+        let items = Arc::new(serde_json::to_vec(&diagnostics).expect("json"));
+        let cases = [
+            (
+                Answer::Full(Some("r-7".into()), items),
+                serde_json::json!({"kind": "full", "resultId": "r-7", "items": diagnostics}),
+            ),
+            (
+                Answer::Full(None, Arc::new(b"[]".to_vec())),
+                serde_json::json!({"kind": "full", "resultId": null, "items": []}),
+            ),
+            (
+                Answer::Unchanged("r-7".into()),
+                serde_json::json!({"kind": "unchanged", "resultId": "r-7"}),
+            ),
+        ];
+        for (answer, result) in cases {
+            for id in [Id::Number(12), Id::String("a\"b".into())] {
+                let frame = diagnostic_answer_frame(&id, &answer);
+                let text = String::from_utf8(frame).expect("utf-8");
+                let (header, body) = text.split_once("\r\n\r\n").expect("a header");
+                assert_eq!(header, format!("Content-Length: {}", body.len()));
+                let sent: serde_json::Value = serde_json::from_str(body).expect("JSON");
+                let expected = serde_json::to_value(tower_lsp_server::jsonrpc::Response::from_ok(
+                    id.clone(),
+                    result.clone(),
+                ))
+                .expect("a response");
+                assert_eq!(sent, expected);
             }
         }
     }

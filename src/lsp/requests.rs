@@ -43,50 +43,6 @@ impl Server {
         convert::offset(at.ws.file(at.file), pos, at.unit)
     }
 
-    /// A pull of one document's diagnostics (clients that pull; see
-    /// [`super::publish::Publisher::pull`]).
-    pub(super) fn diagnostic(
-        &self,
-        p: DocumentDiagnosticParams,
-    ) -> Result<DocumentDiagnosticReportResult> {
-        let full = |result_id, items| {
-            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-                RelatedFullDocumentDiagnosticReport {
-                    related_documents: None,
-                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id,
-                        items,
-                    },
-                },
-            ))
-        };
-        // The publisher first, as the publishing loop takes it (see there).
-        let mut publisher = lock(&self.inner.publisher);
-        let Some(at) = self.at(&p.text_document.uri) else {
-            return Ok(full(None, Vec::new()));
-        };
-        let file = at.ws.file(at.file);
-        publisher.live.update(&at.ws);
-        let Some(found) = publisher.live.file(at.file).cloned() else {
-            return Ok(full(None, Vec::new()));
-        };
-        let previous = p.previous_result_id.as_deref();
-        let (id, json) = publisher.pull(&file.path, file, &found, at.unit, previous);
-        drop(publisher);
-        Ok(match json {
-            None => DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
-                RelatedUnchangedDocumentDiagnosticReport {
-                    related_documents: None,
-                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                        result_id: id,
-                    },
-                },
-            )),
-            // Rendered by the publisher's own writer; it always reads back.
-            Some(json) => full(Some(id), serde_json::from_slice(&json).unwrap_or_default()),
-        })
-    }
-
     pub(super) fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
         let tdp = p.text_document_position_params;
         let Some(at) = self.at(&tdp.text_document.uri) else {

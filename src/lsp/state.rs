@@ -160,6 +160,25 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// a new day). `serial` keeps two analyses from running at once; the state lock is never
 /// held while analysing.
 pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
+    analyse_then(state, serial, |_| ()).0
+}
+
+/// [`analyse`], and the files whose diagnostics are to be published, taken with the
+/// workspace they are in: the index, installed between the two, would otherwise leave
+/// files to publish that the workspace in hand does not have.
+pub fn analyse_to_publish(
+    state: &Mutex<State>,
+    serial: &Mutex<()>,
+) -> (Arc<Workspace>, BTreeSet<PathBuf>) {
+    analyse_then(state, serial, |st| std::mem::take(&mut st.unpublished))
+}
+
+/// [`analyse`], then `then` on the state, under the lock that installs the workspace.
+fn analyse_then<T>(
+    state: &Mutex<State>,
+    serial: &Mutex<()>,
+    then: impl FnOnce(&mut State) -> T,
+) -> (Arc<Workspace>, T) {
     let _one_at_a_time = lock(serial);
     let (base, pending, settings) = {
         let mut st = lock(state);
@@ -167,7 +186,8 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
         let settings =
             (st.config_changed || st.workspace.today != day).then(|| (st.config.clone(), day));
         if st.pending.is_empty() && settings.is_none() {
-            return st.workspace.clone();
+            let ws = st.workspace.clone();
+            return (ws, then(&mut st));
         }
         st.config_changed = false;
         let mut pending = std::mem::take(&mut st.pending);
@@ -247,5 +267,6 @@ pub fn analyse(state: &Mutex<State>, serial: &Mutex<()>) -> Arc<Workspace> {
     let mut st = lock(state);
     st.workspace = ws.clone();
     st.unpublished.extend(touched);
-    ws
+    let after = then(&mut st);
+    (ws, after)
 }

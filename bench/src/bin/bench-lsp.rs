@@ -294,6 +294,19 @@ fn main() {
             target: "< 20 ms (1 MB)",
             result: format!("{:.2} ms", d.burst_last),
         });
+        for (how, v) in [("published", &d.changing), ("pulled", &d.pulled.changing)] {
+            rows.push(Row {
+                what: format!(
+                    "keystroke that changes a finding (typed into a stale loop's origin) in the {mb:.2} MB doc -> its diagnostics {how} ({CHANGING} keystrokes)"
+                ),
+                target: "",
+                result: format!(
+                    "p50 {:.2} ms, p95 {:.2} ms",
+                    percentile(v, 0.5),
+                    percentile(v, 0.95)
+                ),
+            });
+        }
         let pulled = &d.pulled;
         let pulled_p95 = percentile(&pulled.keystrokes, 0.95);
         pulled_p95s.push(pulled_p95);
@@ -423,6 +436,8 @@ struct DocResult {
     published: usize,
     completions: Vec<f64>,
     burst_last: f64,
+    /// Keystrokes that changed a finding.
+    changing: Vec<f64>,
     pulled: Pulled,
 }
 
@@ -444,7 +459,9 @@ fn running_doc(bin: &Path, target: &Path, bytes: usize, keys: usize, quick: bool
     let mut lsp = Lsp::spawn(bin);
     lsp.initialize(&dir);
     lsp.open(&path, &doc);
-    lsp.diagnostics_of(&path, 1);
+    let opened = lsp.diagnostics_of(&path, 1);
+    let opened: Value = serde_json::from_slice(&opened.body).expect("json");
+    let stale = stale_origin_line(&doc, &opened["params"]["diagnostics"]);
     // The end of the file is the newest meeting of an oldest-first doc.
     let line = doc.lines().count();
     let mut version = 1;
@@ -493,21 +510,56 @@ fn running_doc(bin: &Path, target: &Path, bytes: usize, keys: usize, quick: bool
     }
     let published = lsp.diagnostics_of(&path, version);
     let burst_last = ms(published.at.saturating_duration_since(last_sent));
+    // Keystrokes that change a finding: typed into a stale loop's origin, whose range
+    // grows with its text.
+    let mut changing = Vec::new();
+    for k in 0..CHANGING {
+        version += 1;
+        let sent = lsp.type_key(&path, version, stale, 6 + k);
+        changing.push(ms(lsp.diagnostics_of(&path, version).at - sent));
+    }
     lsp.stop();
-    let pulled = pulled_keystrokes(bin, &dir, &path, &doc, keys);
+    let pulled = pulled_keystrokes(bin, &dir, &path, &doc, keys, stale);
     DocResult {
         bytes: doc.len(),
         keystrokes,
         published: published_bytes,
         completions,
         burst_last,
+        changing,
         pulled,
     }
 }
 
 /// The same keystrokes from a client that pulls diagnostics (as VS Code does): each
 /// keystroke, then a pull with the result id held -> the answer.
-fn pulled_keystrokes(bin: &Path, dir: &Path, path: &Path, doc: &str, keys: usize) -> Pulled {
+/// How many keystrokes that change a finding are measured per doc.
+const CHANGING: usize = 40;
+
+/// The line of a stale loop's origin that is an open task (`- [ ] …`, its text from column
+/// 6): typing into that text changes the finding (its range grows) and nothing the series
+/// is derived from.
+fn stale_origin_line(doc: &str, diagnostics: &Value) -> usize {
+    let lines: Vec<&str> = doc.lines().collect();
+    diagnostics
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "stale-loop")
+        .filter_map(|d| d["range"]["start"]["line"].as_u64())
+        .map(|l| l as usize)
+        .find(|&l| lines.get(l).is_some_and(|t| t.starts_with("- [ ] ")))
+        .expect("a stale loop opened by an open task")
+}
+
+fn pulled_keystrokes(
+    bin: &Path,
+    dir: &Path,
+    path: &Path,
+    doc: &str,
+    keys: usize,
+    stale: usize,
+) -> Pulled {
     let mut lsp = Lsp::spawn(bin);
     lsp.initialize_with(
         dir,
@@ -521,6 +573,7 @@ fn pulled_keystrokes(bin: &Path, dir: &Path, path: &Path, doc: &str, keys: usize
         keystrokes: Vec::new(),
         unchanged: 0,
         largest: 0,
+        changing: Vec::new(),
     };
     for k in 0..keys {
         lsp.type_key(path, k as i64 + 2, line, k);
@@ -532,12 +585,23 @@ fn pulled_keystrokes(bin: &Path, dir: &Path, path: &Path, doc: &str, keys: usize
         }
         held = id;
     }
+    for k in 0..CHANGING {
+        lsp.type_key(path, (keys + k) as i64 + 2, stale, 6 + k);
+        let (sent, answer, id) = lsp.pull(10 + (keys + k) as i64, path, Some(&held));
+        assert_ne!(id, held, "a changed finding is answered in full");
+        out.changing.push(ms(answer.at - sent));
+        out.largest = out.largest.max(answer.body.len());
+        held = id;
+    }
     lsp.stop();
     out
 }
 
 struct Pulled {
+    /// Keystrokes that change no finding (at the end of the newest meeting).
     keystrokes: Vec<f64>,
+    /// Keystrokes that change a finding.
+    changing: Vec<f64>,
     /// Answers that kept the result id held (`unchanged`).
     unchanged: usize,
     /// The largest answer, in bytes.
