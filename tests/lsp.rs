@@ -281,6 +281,30 @@ async fn run_action(
     apply(&text, &edits)
 }
 
+/// Feedback written as a bare `-` still opens a loop; closing it keeps it a list item
+/// (`-[x]` would be a paragraph).
+#[tokio::test]
+async fn closing_a_loop_with_an_empty_item_keeps_it_an_item() {
+    let (mut c, _) = Client::start(Setup::default()).await;
+    for (bare, closed) in [("-", "- [x] ✅ 2026-11-25"), ("- ", "- [x] ✅ 2026-11-25 ")] {
+        let doc = format!(
+            "## 2026-11-24\n### Agenda\n- What should I learn next? #growth\n### Feedback\n$0{bare}\n- Be more proactive in planning\n"
+        );
+        let name = if bare == "-" {
+            "a.1on1.md"
+        } else {
+            "b.1on1.md"
+        };
+        let after = run_action(&mut c, name, &doc, "Close loop", 1).await;
+        assert_eq!(
+            after,
+            cursor(&doc)
+                .0
+                .replace(&format!("{bare}\n"), &format!("{closed}\n"))
+        );
+    }
+}
+
 #[tokio::test]
 async fn code_actions_change_exactly_the_bytes_they_should() {
     let (mut c, _) = Client::start(Setup::default()).await;

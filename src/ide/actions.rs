@@ -132,11 +132,19 @@ pub fn close_loop(ws: &Workspace, l: &Loop, fixes: Option<Diagnostic>) -> Action
                 range: cb,
                 new_text: "[x]".into(),
             }),
-            None => edits.push(TextEdit::insert(
-                r.file,
-                item.content.start(),
-                "[x] ".into(),
-            )),
+            None => {
+                // An item with nothing on its first line gets the checkbox alone (the done
+                // date follows it), and a blank after its marker if it has none: `-[x]` is
+                // no list item.
+                let text = &ws.file(r.file).text;
+                let at = item.content.start();
+                let checkbox = match (item.content.is_empty(), text[..at].ends_with([' ', '\t'])) {
+                    (false, _) => "[x] ",
+                    (true, true) => "[x]",
+                    (true, false) => " [x]",
+                };
+                edits.push(TextEdit::insert(r.file, at, checkbox.into()));
+            }
         }
         edits.extend(done_date_edit(ws, r));
     }
@@ -234,14 +242,18 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
             // after the section's heading, so a list starts there. Either way nothing that
             // follows in the section (a paragraph, an HTML block, a fence left open) takes
             // the new line in.
-            let at = match f.parsed.agenda_items(m.meeting).last() {
-                Some((_, it)) => it.range.start() + it.range.slice(&f.text).trim_end().len(),
+            match f.parsed.agenda_items(m.meeting).last() {
+                Some((_, it)) => {
+                    let at = it.range.start() + it.range.slice(&f.text).trim_end().len();
+                    TextEdit::insert(m.file, at, format!("{nl}{body}"))
+                }
                 None => {
                     let line = f.line_index.line_of(r.start());
-                    f.line_index.line_range(&f.text, line).end()
+                    let at = f.line_index.line_range(&f.text, line).end();
+                    let gap = blank_before_text(&f.text, at, nl);
+                    TextEdit::insert(m.file, at, format!("{nl}{body}{gap}"))
                 }
-            };
-            TextEdit::insert(m.file, at, format!("{nl}{body}"))
+            }
         }
         None => {
             let level = if f.parsed.one_meeting { "##" } else { "###" };
@@ -250,8 +262,26 @@ pub fn agenda_insert(ws: &Workspace, m: MeetingRef, lines: &[String]) -> TextEdi
             } else {
                 heading_end(f, meeting.heading)
             };
-            TextEdit::insert(m.file, at, format!("{nl}{nl}{level} Agenda{nl}{body}"))
+            let gap = blank_before_text(&f.text, at, nl);
+            TextEdit::insert(m.file, at, format!("{nl}{nl}{level} Agenda{nl}{body}{gap}"))
         }
+    }
+}
+
+/// A line break to end a new list with when the line after the end of line `at` has text:
+/// it would otherwise go on the list's last item (a lazy continuation line), and a heading
+/// underlined on the next line would be lost in it.
+fn blank_before_text<'a>(text: &str, at: usize, nl: &'a str) -> &'a str {
+    let rest = &text[at..];
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix(['\n', '\r']))
+        .unwrap_or("");
+    let next_line = rest.split(['\n', '\r']).next().unwrap_or("");
+    if next_line.trim().is_empty() {
+        ""
+    } else {
+        nl
     }
 }
 

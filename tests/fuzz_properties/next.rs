@@ -44,6 +44,8 @@ pub fn check(data: &[u8]) {
 }
 
 static ID_INSERT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ \^[a-z0-9-]+$").unwrap());
+/// A block id as notes may have it.
+static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\^[A-Za-z0-9-]+$").unwrap());
 
 fn check_next(ws: &Workspace, path: &str) {
     let file = ws.file_by_path(path.as_ref()).expect("the file");
@@ -74,10 +76,12 @@ fn check_next(ws: &Workspace, path: &str) {
             if !e.range.is_empty() {
                 // The one replacement: a duplicate block id renamed, so that the carried
                 // line's reference finds its item.
+                // The id replaced is the user's (any block id, capitals included); the one
+                // written is the server's own (lower case).
                 let replaced = e.range.slice(&old.text);
                 let renamed = |t: &str| t.starts_with('^') && ID_INSERT.is_match(&format!(" {t}"));
                 assert!(
-                    renamed(replaced) && renamed(&e.new_text),
+                    BLOCK_ID.is_match(replaced) && renamed(&e.new_text),
                     "{what}: {e:?} replaces text"
                 );
                 let name = &replaced[1..];
