@@ -201,14 +201,58 @@ fn a_pull_out_of_turn_malformed_or_for_an_unknown_document_is_answered() {
     );
     // A document the server does not know has no findings, and no result id to hold.
     let unknown = pull(&mut p, &uri_of(&root.join("elsewhere/b.1on1.md")), None);
-    assert_eq!(
-        unknown,
-        json!({"kind": "full", "resultId": null, "items": []})
-    );
+    assert_eq!(unknown, json!({"kind": "full", "items": []}));
     // After `shutdown`: the protocol's "invalid request".
     let id = p.request_async("shutdown", Value::Null);
     p.response(id);
     assert_eq!(p.error_code("textDocument/diagnostic", params), -32600);
     p.notify("exit", Value::Null);
     assert_eq!(p.exit_code(), 0);
+}
+
+/// Typing in one open document of a series derives the series again, and with it the other
+/// open document's findings; when those come out the same, the client is not told to pull
+/// again (each keystroke would otherwise have it pull every open document).
+#[test]
+fn no_refresh_when_another_file_leaves_the_findings_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let closed = root.join("c.1on1.md");
+    std::fs::write(
+        &closed,
+        "---\nwith: Sam\n---\n## 2026-11-03\n### Agenda\n- Fixed it\n",
+    )
+    .unwrap();
+    let mut p = Proc::start(&[]);
+    p.initialize_with(&root, Value::Null, pulling_client());
+    let (a, b) = (
+        uri_of(&root.join("a.1on1.md")),
+        uri_of(&root.join("b.1on1.md")),
+    );
+    p.open(
+        &b,
+        1,
+        "---\nwith: Sam\n---\n## 2026-11-10\n### Agenda\n- Fixed the build\n",
+    );
+    p.open(
+        &a,
+        1,
+        "---\nwith: Sam\n---\n## 2026-11-24\n### Agenda\n- What next? #growth\n",
+    );
+    p.diagnostics_where(&uri_of(&closed), |_| true);
+    let held = result_id(&pull(&mut p, &b, None));
+    pull(&mut p, &a, None);
+    // A new tag in the newest meeting: the series is derived again, b's findings are not
+    // changed by it, and the closed file is published again.
+    edit(&mut p, &a, 2, 5, 19, " #alignment");
+    p.diagnostics_where(&uri_of(&closed), |_| true);
+    let again = pull(&mut p, &b, Some(&held));
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    p.shutdown();
+    let refreshed = p
+        .messages_until_closed()
+        .into_iter()
+        .filter(|m| m["method"] == "workspace/diagnostic/refresh")
+        .count();
+    assert_eq!(refreshed, 0);
 }

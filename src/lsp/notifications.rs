@@ -203,8 +203,6 @@ impl Server {
         let mut st = lock(&self.inner.state);
         st.docs.remove(&path);
         st.uris.insert(path.clone(), uri);
-        // Published again as a closed file (a client that pulls had it pulled while open).
-        st.unpublished.insert(path.clone());
         let pending = match on_disk {
             Some(text) => Pending::Set {
                 text,
@@ -482,6 +480,7 @@ impl Server {
             let Some(id) = ws.file_by_path(&path) else {
                 publisher.sent.remove(&path);
                 publisher.rendered.remove(&path);
+                publisher.pulled.remove(&path);
                 cleared.push((path, uri));
                 continue;
             };
@@ -500,11 +499,10 @@ impl Server {
                         if publisher.sent.remove(&path).is_some() {
                             unpushed.push((path.clone(), uri.clone()));
                         }
-                        // The client pulls again when it edits the document; when the
-                        // findings changed through another file, it is told to.
-                        refresh |= publisher.pulled.get(&path).is_some_and(|p| {
-                            p.version == Some(current) && p.rendered.stamp != found.stamp
-                        });
+                        // The client pulls again when it edits the document; when its
+                        // diagnostics changed through another file, it is told to.
+                        refresh |=
+                            publisher.changed_since_pulled(&path, file, &found, unit, current);
                         continue;
                     }
                     None => {
@@ -533,28 +531,27 @@ impl Server {
             }
             published.push((path, !found.list.is_empty()));
         }
-        let mut st = lock(&self.inner.state);
-        for (path, nonempty) in published {
-            if nonempty {
-                st.published.insert(path);
-            } else {
-                st.published.remove(&path);
+        // What was pushed and must be cleared, found under the state lock and sent after
+        // it: a send can wait for the writer, and edits wait for that lock.
+        let mut clear = Vec::new();
+        {
+            let mut st = lock(&self.inner.state);
+            for (path, nonempty) in published {
+                if nonempty {
+                    st.published.insert(path);
+                } else {
+                    st.published.remove(&path);
+                }
+            }
+            for (path, uri) in unpushed.into_iter().chain(cleared) {
+                if st.published.remove(&path) {
+                    clear.extend(uri);
+                }
             }
         }
         let empty = Arc::new(b"[]".to_vec());
-        for (path, uri) in unpushed {
-            if st.published.remove(&path) {
-                if let Some(uri) = uri {
-                    send(uri, empty.clone(), None);
-                }
-            }
-        }
-        for (path, uri) in cleared {
-            if st.published.remove(&path) {
-                if let Some(uri) = uri {
-                    send(uri, empty.clone(), None);
-                }
-            }
+        for uri in clear {
+            send(uri, empty.clone(), None);
         }
         refresh
     }

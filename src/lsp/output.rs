@@ -256,32 +256,31 @@ pub fn publish_diagnostics_frame(uri: &Uri, diagnostics: &[u8], version: Option<
 pub fn diagnostic_answer_frame(id: &Id, answer: &super::pull::Answer) -> Vec<u8> {
     use super::pull::Answer;
     let id = to_json(id);
-    let (head, result_id, items): (&[u8], Vec<u8>, &[u8]) = match answer {
-        Answer::Unchanged(result_id) => (
-            br#"{"kind":"unchanged","resultId":"#,
-            to_json(result_id),
-            b"",
-        ),
-        Answer::Full(result_id, items) => {
-            (br#"{"kind":"full","resultId":"#, to_json(result_id), items)
-        }
+    // `resultId` is left out when there is none, as the protocol's optional fields are.
+    let result = match answer {
+        Answer::Unchanged(result_id) => [
+            &br#"{"kind":"unchanged","resultId":"#[..],
+            &to_json(result_id),
+            b"}",
+        ]
+        .concat(),
+        Answer::Full(Some(result_id), items) => [
+            &br#"{"kind":"full","resultId":"#[..],
+            &to_json(result_id),
+            br#","items":"#,
+            items,
+            b"}",
+        ]
+        .concat(),
+        Answer::Full(None, items) => [&br#"{"kind":"full","items":"#[..], items, b"}"].concat(),
     };
-    let items_key: &[u8] = if items.is_empty() {
-        b""
-    } else {
-        br#","items":"#
-    };
-    let parts: [&[u8]; 8] = [
+    frame_of(&[
         br#"{"jsonrpc":"2.0","id":"#,
         &id,
         br#","result":"#,
-        head,
-        &result_id,
-        items_key,
-        items,
-        b"}}",
-    ];
-    frame_of(&parts)
+        &result,
+        b"}",
+    ])
 }
 
 /// One frame of the parts of a body, in one buffer.
@@ -380,7 +379,7 @@ mod tests {
             ),
             (
                 Answer::Full(None, Arc::new(b"[]".to_vec())),
-                serde_json::json!({"kind": "full", "resultId": null, "items": []}),
+                serde_json::json!({"kind": "full", "items": []}),
             ),
             (
                 Answer::Unchanged("r-7".into()),

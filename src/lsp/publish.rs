@@ -76,6 +76,43 @@ impl Publisher {
     }
 }
 
+impl Publisher {
+    /// Whether the diagnostics of an open document, last pulled at `version` (its version
+    /// now), differ from what that pull answered: the client must then be told to pull
+    /// again. A list made again with the same content (a series derived again because
+    /// another file changed) is no change: its rendering is kept under the same result id.
+    pub fn changed_since_pulled(
+        &mut self,
+        path: &Path,
+        file: &SourceFile,
+        found: &FileDiagnostics,
+        unit: ColumnUnit,
+        version: i32,
+    ) -> bool {
+        let Some(last) = self.pulled.remove(path) else {
+            return false; // never pulled: the client pulls when it opens the document
+        };
+        if last.version != Some(version) || last.rendered.stamp == found.stamp {
+            // Edited since (the client pulls again by itself), or nothing changed.
+            self.pulled.insert(path.to_owned(), last);
+            return false;
+        }
+        let json = last.rendered.json.clone();
+        let rendered = render(file, found, unit, Some(last.rendered));
+        if rendered.json != json {
+            // Forgotten: the next pull gets the new list under a new result id.
+            return true;
+        }
+        let pulled = Pulled {
+            id: last.id,
+            version: last.version,
+            rendered,
+        };
+        self.pulled.insert(path.to_owned(), pulled);
+        false
+    }
+}
+
 /// A result id no other answer of this process has, nor (with the process's start time
 /// in it) one of an earlier run of the server a client may still hold.
 fn result_id() -> String {

@@ -38,9 +38,15 @@ impl Server {
         // there): findings are never brought up to date with an older workspace.
         let mut publisher = lock(&self.inner.publisher);
         let ws = analyse(&self.inner.state, &self.inner.serial);
-        let unit = lock(&self.inner.state).unit;
+        let path = convert::path(&p.text_document.uri);
+        let (unit, open) = {
+            let st = lock(&self.inner.state);
+            (st.unit, st.docs.contains_key(&path))
+        };
         let empty = || Answer::Full(None, Arc::new(b"[]".to_vec()));
-        let Some(id) = ws.file_by_path(&convert::path(&p.text_document.uri)) else {
+        // A file that is not open is pushed its diagnostics: answering its pulls too would
+        // show them twice.
+        let Some(id) = ws.file_by_path(&path).filter(|_| open) else {
             return empty();
         };
         publisher.live.update(&ws);
@@ -79,11 +85,11 @@ impl Server {
         sent.err().map(|e| Response::from_error(id, e))
     }
 
-    /// Whether a pull can be answered here: the client has initialized and not shut down
-    /// (else the library gives the error the protocol asks for), and the server writes its
-    /// own frames.
+    /// Whether a pull can be answered here: the client pulls (it was offered pulls), has
+    /// initialized and not shut down (else the library gives the error the protocol asks
+    /// for), and the server writes its own frames.
     fn answers_pulls(&self) -> bool {
-        self.inner.caps.get().is_some()
+        self.inner.caps.get().is_some_and(|c| c.pull_diagnostics)
             && self.inner.frames.get().is_some()
             && !lock(&self.inner.state).shutdown
     }
