@@ -206,6 +206,19 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// `p50 …, p95 …` (and the max) of latencies in ms.
+fn latencies(values: &[f64], with_max: bool) -> String {
+    let mut out = format!(
+        "p50 {:.2} ms, p95 {:.2} ms",
+        percentile(values, 0.5),
+        percentile(values, 0.95)
+    );
+    if with_max {
+        out.push_str(&format!(", max {:.2} ms", percentile(values, 1.0)));
+    }
+    out
+}
+
 fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -272,22 +285,14 @@ fn main() {
                 d.published as f64 / 1e3
             ),
             target: "p95 < 2 ms (1 MB)",
-            result: format!(
-                "p50 {:.2} ms, p95 {p95:.2} ms, max {:.2} ms",
-                percentile(&d.keystrokes, 0.5),
-                percentile(&d.keystrokes, 1.0)
-            ),
+            result: latencies(&d.keystrokes, true),
         });
         rows.push(Row {
             what: format!(
                 "completion (`#`, carried-over loops) in the {mb:.2} MB doc (40 requests)"
             ),
             target: "p95 < 3 ms (1 MB)",
-            result: format!(
-                "p50 {:.2} ms, p95 {:.2} ms",
-                percentile(&d.completions, 0.5),
-                percentile(&d.completions, 0.95)
-            ),
+            result: latencies(&d.completions, false),
         });
         rows.push(Row {
             what: format!("burst of {keys} keystrokes 10 ms apart in the {mb:.2} MB doc: last keystroke -> its diagnostics"),
@@ -300,11 +305,7 @@ fn main() {
                     "keystroke that changes a finding (typed into a stale loop's origin) in the {mb:.2} MB doc -> its diagnostics {how} ({CHANGING} keystrokes)"
                 ),
                 target: "",
-                result: format!(
-                    "p50 {:.2} ms, p95 {:.2} ms",
-                    percentile(v, 0.5),
-                    percentile(v, 0.95)
-                ),
+                result: latencies(v, false),
             });
         }
         let pulled = &d.pulled;
@@ -317,11 +318,7 @@ fn main() {
                 pulled.largest as f64 / 1e3
             ),
             target: "p95 < 2 ms (1 MB)",
-            result: format!(
-                "p50 {:.2} ms, p95 {pulled_p95:.2} ms, max {:.2} ms",
-                percentile(&pulled.keystrokes, 0.5),
-                percentile(&pulled.keystrokes, 1.0)
-            ),
+            result: latencies(&pulled.keystrokes, true),
         });
     }
     for (what, p95s) in [("pushed", &p95s), ("pulled", &pulled_p95s)] {
