@@ -252,7 +252,5 @@ pub(super) fn build(
             state,
         });
     }
-    // An item belongs to one loop at most.
-    item_loop.sort_unstable_by_key(|(r, _)| *r);
     (loops, all_items, item_loop)
 }

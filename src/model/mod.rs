@@ -19,7 +19,7 @@ use crate::text::{LineIndex, TextRange};
 
 pub use delta::{FileDelta, StretchEdit};
 pub use loops::{ItemSpan, Loop, LoopId, LoopState};
-pub use series::{BlockIds, Series, SeriesId, SeriesKey, Targets};
+pub use series::{BlockIds, Series, SeriesId, SeriesKey, SortedPairs, Targets};
 
 /// What puts a file into a series.
 fn series_key(path: &Path, parsed: &ParsedFile) -> SeriesKey {

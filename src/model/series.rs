@@ -58,8 +58,8 @@ pub struct Series {
     pub loops: Vec<Loop>,
     /// The items of every loop, loop after loop (see [`Series::items_of`]).
     pub loop_members: Vec<ItemRef>,
-    /// The loop each item belongs to (origins included), sorted by item.
-    pub item_loop: Vec<(ItemRef, LoopId)>,
+    /// The loop each item belongs to (origins included).
+    pub item_loop: SortedPairs<ItemRef, LoopId>,
 }
 
 impl Series {
@@ -82,11 +82,7 @@ impl Series {
 
     /// The loop of an item, if it belongs to one.
     pub fn loop_of(&self, item: ItemRef) -> Option<&Loop> {
-        let at = self
-            .item_loop
-            .binary_search_by_key(&item, |(r, _)| *r)
-            .ok()?;
-        Some(self.loop_(self.item_loop[at].1))
+        self.item_loop.get(&item).map(|&l| self.loop_(l))
     }
 
     /// The earliest item carrying `id`.
@@ -161,14 +157,15 @@ pub(super) fn build(ws: &Workspace, key: SeriesKey, files: Vec<FileId>) -> Serie
         targets: Targets::default(),
         loops: Vec::new(),
         loop_members: Vec::new(),
-        item_loop: Vec::new(),
+        item_loop: SortedPairs::default(),
     };
     collect_ids(ws, &mut series, &rank);
     resolve_references(ws, &mut series);
     let (loops, members, item_loop) = loops::build(ws, &series);
     series.loops = loops;
     series.loop_members = members;
-    series.item_loop = item_loop;
+    // An item belongs to one loop at most: each key once.
+    series.item_loop = SortedPairs::new(item_loop);
     series
 }
 
@@ -244,26 +241,41 @@ fn resolve_references(ws: &Workspace, series: &mut Series) {
             targets.push(((file, i as u32), resolve(series, &link_names, r)));
         }
     }
-    targets.sort_unstable_by_key(|(key, _)| *key);
-    series.targets = Targets(targets);
+    series.targets = SortedPairs::new(targets);
 }
 
-/// What each reference of a series resolves to, by its file and its index in the file's
-/// references: one list sorted by those, not a map (a 10 MB workspace has some 24,000).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Targets(Vec<((FileId, u32), Result<ItemRef, Broken>)>);
+/// Values by key (each key once) in one list sorted by key rather than a map: a series has
+/// tens of thousands of small entries (reference targets, the loop of each item), and a
+/// map keeps spare room for each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortedPairs<K, V>(Vec<(K, V)>);
 
-impl Targets {
-    pub fn get(&self, reference: &(FileId, u32)) -> Option<&Result<ItemRef, Broken>> {
-        let at = self.0.binary_search_by_key(reference, |(k, _)| *k).ok()?;
+impl<K, V> Default for SortedPairs<K, V> {
+    fn default() -> Self {
+        SortedPairs(Vec::new())
+    }
+}
+
+impl<K: Ord + Copy, V> SortedPairs<K, V> {
+    pub fn new(mut pairs: Vec<(K, V)>) -> Self {
+        pairs.sort_unstable_by_key(|(k, _)| *k);
+        SortedPairs(pairs)
+    }
+
+    pub fn get(&self, key: &K) -> Option<&V> {
+        let at = self.0.binary_search_by_key(key, |(k, _)| *k).ok()?;
         Some(&self.0[at].1)
     }
 
-    /// Every reference and its target, by file and position.
-    pub fn iter(&self) -> impl Iterator<Item = (&(FileId, u32), &Result<ItemRef, Broken>)> {
-        self.0.iter().map(|(k, t)| (k, t))
+    /// Every key and its value, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
     }
 }
+
+/// What each reference of a series resolves to, by its file and its index in the file's
+/// references.
+pub type Targets = SortedPairs<(FileId, u32), Result<ItemRef, Broken>>;
 
 fn resolve(
     series: &Series,
