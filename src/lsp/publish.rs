@@ -52,17 +52,10 @@ impl Publisher {
         previous: Option<&str>,
     ) -> (String, Option<Arc<Vec<u8>>>) {
         let (rendered, id) = match self.pulled.remove(path) {
-            Some(last) => {
-                let json = last.rendered.json.clone();
-                let rendered = render(file, found, unit, Some(last.rendered));
-                // Compares the pointers first: an array found unchanged is the same one.
-                let id = if rendered.json == json {
-                    last.id
-                } else {
-                    result_id()
-                };
-                (rendered, id)
-            }
+            Some(last) => match render_again(file, found, unit, last.rendered) {
+                (rendered, true) => (rendered, last.id),
+                (rendered, false) => (rendered, result_id()),
+            },
             None => (render(file, found, unit, None), result_id()),
         };
         let json = (previous != Some(id.as_str())).then(|| rendered.json.clone());
@@ -74,9 +67,6 @@ impl Publisher {
         self.pulled.insert(path.to_owned(), pulled);
         (id, json)
     }
-}
-
-impl Publisher {
     /// Whether the diagnostics of an open document, last pulled at `version` (its version
     /// now), differ from what that pull answered: the client must then be told to pull
     /// again. A list made again with the same content (a series derived again because
@@ -97,9 +87,8 @@ impl Publisher {
             self.pulled.insert(path.to_owned(), last);
             return false;
         }
-        let json = last.rendered.json.clone();
-        let rendered = render(file, found, unit, Some(last.rendered));
-        if rendered.json != json {
+        let (rendered, same) = render_again(file, found, unit, last.rendered);
+        if !same {
             // Forgotten: the next pull gets the new list under a new result id.
             return true;
         }
@@ -111,6 +100,20 @@ impl Publisher {
         self.pulled.insert(path.to_owned(), pulled);
         false
     }
+}
+
+/// Renders `found` again from `last`, and whether the array came out the same.
+fn render_again(
+    file: &SourceFile,
+    found: &FileDiagnostics,
+    unit: ColumnUnit,
+    last: Rendered,
+) -> (Rendered, bool) {
+    let before = last.json.clone();
+    let rendered = render(file, found, unit, Some(last));
+    // Compares the pointers first: an array found unchanged is the same one.
+    let same = rendered.json == before;
+    (rendered, same)
 }
 
 /// A result id no other answer of this process has, nor (with the process's start time
