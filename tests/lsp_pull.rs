@@ -6,6 +6,7 @@ mod common;
 
 use common::stdio::{uri_of, Proc};
 use serde_json::{json, Value};
+use std::path::PathBuf;
 
 /// What VS Code says of pull diagnostics at `initialize`.
 fn pulling_client() -> Value {
@@ -13,6 +14,21 @@ fn pulling_client() -> Value {
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}}
     })
+}
+
+/// A workspace folder holding `files` (name, text), and the server started on it for a
+/// client that pulls; the answer to `initialize`.
+fn start_pulling(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Proc, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut p = Proc::start(&[]);
+    let init = p.initialize_with(&root, Value::Null, pulling_client());
+    (dir, root, p, init)
 }
 
 fn pull(p: &mut Proc, uri: &str, previous: Option<&str>) -> Value {
@@ -56,13 +72,9 @@ fn edit(p: &mut Proc, uri: &str, version: i64, line: u32, col: u32, text: &str) 
 
 #[test]
 fn typing_that_leaves_the_findings_as_they_were_is_answered_unchanged() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    std::fs::create_dir(root.join("closed")).unwrap();
+    let (_dir, root, mut p, init) =
+        start_pulling(&[("closed/b.1on1.md", "## 2026-11-20\n### Agenda\n")]);
     let closed = root.join("closed/b.1on1.md");
-    std::fs::write(&closed, "## 2026-11-20\n### Agenda\n").unwrap();
-    let mut p = Proc::start(&[]);
-    let init = p.initialize_with(&root, Value::Null, pulling_client());
     let provider = &init["capabilities"]["diagnosticProvider"];
     assert_eq!(provider["interFileDependencies"], true, "{init}");
     assert_eq!(provider["workspaceDiagnostics"], false, "{init}");
@@ -128,16 +140,11 @@ fn typing_that_leaves_the_findings_as_they_were_is_answered_unchanged() {
 
 #[test]
 fn a_change_in_another_file_has_the_client_pull_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    let earlier = root.join("earlier.1on1.md");
-    std::fs::write(
-        &earlier,
+    let (_dir, root, mut p, _) = start_pulling(&[(
+        "earlier.1on1.md",
         "---\nwith: Sam\n---\n## 2026-11-17\n### Actions\n- [ ] Send the draft ^draft\n",
-    )
-    .unwrap();
-    let mut p = Proc::start(&[]);
-    p.initialize_with(&root, Value::Null, pulling_client());
+    )]);
+    let earlier = root.join("earlier.1on1.md");
     let uri = uri_of(&root.join("now.1on1.md"));
     let text =
         "---\nwith: Sam\n---\n## 2026-11-24\n### Agenda\n- What should I learn next? #growth\n";
@@ -215,16 +222,11 @@ fn a_pull_out_of_turn_malformed_or_for_an_unknown_document_is_answered() {
 /// again (each keystroke would otherwise have it pull every open document).
 #[test]
 fn no_refresh_when_another_file_leaves_the_findings_as_they_were() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = std::fs::canonicalize(dir.path()).unwrap();
-    let closed = root.join("c.1on1.md");
-    std::fs::write(
-        &closed,
+    let (_dir, root, mut p, _) = start_pulling(&[(
+        "c.1on1.md",
         "---\nwith: Sam\n---\n## 2026-11-03\n### Agenda\n- Fixed it\n",
-    )
-    .unwrap();
-    let mut p = Proc::start(&[]);
-    p.initialize_with(&root, Value::Null, pulling_client());
+    )]);
+    let closed = root.join("c.1on1.md");
     let (a, b) = (
         uri_of(&root.join("a.1on1.md")),
         uri_of(&root.join("b.1on1.md")),
